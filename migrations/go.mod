@@ -1,0 +1,3 @@
+module github.com/irisflow/irisflow/migrations
+
+go 1.26.8

@@ -1,0 +1,198 @@
+package flow
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// Handler processes one message. Its error drives the ack decision (Decide):
+// nil acks, Permanent(...) terminates and dead-letters, anything else is
+// redelivered with backoff.
+type Handler func(ctx context.Context, msg jetstream.Msg) error
+
+// DeadLetterHook runs after a message was terminated and dead-lettered, so
+// that the service can send an error reply to Resilient.
+type DeadLetterHook func(ctx context.Context, msg jetstream.Msg, reason string)
+
+// ConsumeOptions configure Consume.
+type ConsumeOptions struct {
+	// Service names the consuming service in logs and dead letters.
+	Service string
+	// Concurrency is how many messages are handled at once. Default 16.
+	Concurrency int
+	// Grace is how long in-flight handlers may run after ctx is cancelled
+	// before their own context is cancelled. Default 20s.
+	Grace time.Duration
+	// OnDeadLetter is optional.
+	OnDeadLetter DeadLetterHook
+	// Logger defaults to slog.Default().
+	Logger *slog.Logger
+}
+
+// Consume runs the consume loop of a durable consumer until ctx is done,
+// then shuts down in two phases: stop fetching, let in-flight and already
+// buffered messages finish within Grace, then cancel them (they are
+// redelivered, not lost). Each handler gets InProgress heartbeats while it
+// runs, and the ack decision of Decide.
+func Consume(ctx context.Context, js jetstream.JetStream, c Consumer, h Handler, o ConsumeOptions) error {
+	if o.Concurrency <= 0 {
+		o.Concurrency = 16
+	}
+	if o.Grace <= 0 {
+		o.Grace = 20 * time.Second
+	}
+	log := o.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	log = log.With("service", o.Service, "consumer", c.Config.Durable)
+
+	cons, err := c.Ensure(ctx, js)
+	if err != nil {
+		return err
+	}
+	it, err := cons.Messages(jetstream.PullMaxMessages(o.Concurrency))
+	if err != nil {
+		return fmt.Errorf("consume %s: %w", c.Config.Durable, err)
+	}
+
+	// Handlers run under work, which outlives ctx by Grace.
+	work, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelWork()
+	go func() {
+		<-ctx.Done()
+		it.Drain() // phase 1: stop fetching; buffered messages still come out of Next
+		select {
+		case <-time.After(o.Grace):
+			cancelWork() // phase 2
+		case <-work.Done():
+		}
+	}()
+
+	pub := Publisher{JS: js}
+	sem := make(chan struct{}, o.Concurrency)
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	for {
+		msg, err := it.Next()
+		if err != nil {
+			if errors.Is(err, jetstream.ErrMsgIteratorClosed) {
+				wg.Wait()
+				return nil
+			}
+			if ctx.Err() != nil {
+				continue // draining
+			}
+			log.Warn("fetch failed; retrying", "err", err)
+			continue
+		}
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			handleOne(work, log, pub, c, msg, h, o)
+		}()
+	}
+}
+
+func handleOne(ctx context.Context, log *slog.Logger, pub Publisher, c Consumer, msg jetstream.Msg, h Handler, o ConsumeOptions) {
+	meta, err := msg.Metadata()
+	delivered := 1
+	if err == nil {
+		delivered = int(meta.NumDelivered)
+	}
+	id := msg.Headers().Get(jetstream.MsgIDHeader)
+	log = log.With("subject", msg.Subject(), "msg_id", id, "delivered", delivered)
+
+	stop := keepAlive(ctx, msg, c.Config.AckWait)
+	herr := safeHandle(ctx, h, msg)
+	stop()
+
+	d := Decide(herr, delivered, c.Config.MaxDeliver)
+	switch d.Action {
+	case Ack:
+		if err := msg.DoubleAck(ctx); err != nil {
+			log.Warn("ack failed; the message will be redelivered", "err", err)
+		}
+	case Nak:
+		log.Warn("handler failed; will retry", "err", herr, "delay", d.Delay)
+		if err := msg.NakWithDelay(d.Delay); err != nil {
+			log.Warn("nak failed", "err", err)
+		}
+	case Term:
+		log.Error("message dead-lettered", "reason", d.Reason)
+		dl := &DeadLetter{
+			ID:        id,
+			Source:    c.Stream,
+			Subject:   msg.Subject(),
+			Service:   o.Service,
+			Reason:    d.Reason,
+			Delivered: delivered,
+			Data:      msg.Data(),
+		}
+		if id == "" && meta != nil {
+			dl.ID = strconv.FormatUint(meta.Sequence.Stream, 10)
+		}
+		if err := pub.DeadLetter(ctx, dl); err != nil {
+			// Without the record the message must not disappear: retry later.
+			log.Error("dead letter publish failed; will retry the message", "err", err)
+			_ = msg.NakWithDelay(Backoff(delivered))
+			return
+		}
+		if o.OnDeadLetter != nil {
+			o.OnDeadLetter(ctx, msg, d.Reason)
+		}
+		if err := msg.TermWithReason(truncate(d.Reason, 200)); err != nil {
+			log.Warn("term failed", "err", err)
+		}
+	}
+}
+
+// safeHandle turns a handler panic into a permanent error, so one poison
+// message cannot take the service down.
+func safeHandle(ctx context.Context, h Handler, msg jetstream.Msg) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = Permanentf("handler panic: %v", r)
+		}
+	}()
+	return h(ctx, msg)
+}
+
+// keepAlive sends InProgress every third of ackWait until stopped.
+func keepAlive(ctx context.Context, msg jetstream.Msg, ackWait time.Duration) (stop func()) {
+	if ackWait <= 0 {
+		ackWait = 30 * time.Second
+	}
+	done := make(chan struct{})
+	go func() {
+		t := time.NewTicker(ackWait / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				_ = msg.InProgress()
+			}
+		}
+	}()
+	var once sync.Once
+	return func() { once.Do(func() { close(done) }) }
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
+}
