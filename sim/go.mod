@@ -10,3 +10,5 @@ replace (
 	github.com/irisflow/irisflow/services/pivoter => ../services/pivoter
 	github.com/irisflow/irisflow/services/writer => ../services/writer
 )
+
+require github.com/go-stomp/stomp/v3 v3.1.3 // indirect

@@ -1,0 +1,239 @@
+package broker_test
+
+import (
+	"fmt"
+	"net"
+	"testing"
+	"time"
+
+	"github.com/go-stomp/stomp/v3"
+	"github.com/go-stomp/stomp/v3/frame"
+
+	"github.com/irisflow/irisflow/sim/broker"
+)
+
+func start(t *testing.T, opts ...broker.Option) *broker.Broker {
+	t.Helper()
+	b, err := broker.Start("127.0.0.1:0", opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	return b
+}
+
+func dial(t *testing.T, b *broker.Broker, opts ...func(*stomp.Conn) error) *stomp.Conn {
+	t.Helper()
+	c, err := stomp.Dial("tcp", b.Addr(), opts...)
+	if err != nil {
+		t.Fatalf("dial: %v", err)
+	}
+	t.Cleanup(func() { c.MustDisconnect() })
+	return c
+}
+
+func read(t *testing.T, sub *stomp.Subscription) *stomp.Message {
+	t.Helper()
+	select {
+	case m := <-sub.C:
+		if m.Err != nil {
+			t.Fatalf("read: %v", m.Err)
+		}
+		return m
+	case <-time.After(5 * time.Second):
+		t.Fatalf("no message within 5s")
+		return nil
+	}
+}
+
+func none(t *testing.T, sub *stomp.Subscription, within time.Duration) {
+	t.Helper()
+	select {
+	case m := <-sub.C:
+		t.Fatalf("unexpected message %s", m.Header.Get("message-id"))
+	case <-time.After(within):
+	}
+}
+
+func TestQueueNamesAndHeaders(t *testing.T) {
+	t.Parallel()
+	b := start(t)
+	c := dial(t, b)
+	sub, err := c.Subscribe("actions.201.domaintools", stomp.AckClientIndividual)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = c.Send("/queue/actions.201.domaintools", "application/json", []byte(`{"a":1}`),
+		stomp.SendOpt.Receipt,
+		stomp.SendOpt.Header("reply-to", "/queue/acks.201.domaintools"),
+		stomp.SendOpt.Header("correlation-id", "invid:7"),
+		stomp.SendOpt.Header("Co3MessagePayload", "FunctionDataDTO"))
+	if err != nil {
+		t.Fatalf("send with receipt: %v", err)
+	}
+	m := read(t, sub)
+	for k, want := range map[string]string{
+		"destination":       "/queue/actions.201.domaintools",
+		"reply-to":          "/queue/acks.201.domaintools",
+		"correlation-id":    "invid:7",
+		"Co3MessagePayload": "FunctionDataDTO",
+	} {
+		if got := m.Header.Get(k); got != want {
+			t.Errorf("header %s = %q, want %q", k, got, want)
+		}
+	}
+	if string(m.Body) != `{"a":1}` {
+		t.Errorf("body = %q", m.Body)
+	}
+	if m.Header.Get("message-id") == "" || m.Header.Get("ack") == "" {
+		t.Errorf("missing message-id or ack: %v", m.Header)
+	}
+	if err := c.Ack(m); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestRedeliveryOnDisconnect(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		cut  func(b *broker.Broker, c *stomp.Conn)
+	}{
+		{"disconnect", func(_ *broker.Broker, c *stomp.Conn) { c.Disconnect() }},
+		{"dropped", func(b *broker.Broker, _ *stomp.Conn) { b.DropConnections() }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			b := start(t)
+			p := dial(t, b)
+			for i := range 3 {
+				if err := p.Send("q", "text/plain", fmt.Appendf(nil, "m%d", i), stomp.SendOpt.Receipt); err != nil && tt.name != "dropped" {
+					t.Fatal(err)
+				}
+			}
+			c1, err := stomp.Dial("tcp", b.Addr())
+			if err != nil {
+				t.Fatal(err)
+			}
+			s1, err := c1.Subscribe("/queue/q", stomp.AckClientIndividual)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids := map[string]string{}
+			for range 3 {
+				m := read(t, s1)
+				ids[string(m.Body)] = m.Header.Get("message-id")
+				if string(m.Body) == "m1" {
+					if err := c1.Ack(m); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			// Wait (bounded) until the ACK of m1 reached the broker.
+			waitFor(t, func() bool { return b.Unacked("q") == 2 })
+			tt.cut(b, c1)
+
+			c2 := dial(t, b)
+			s2, err := c2.Subscribe("q", stomp.AckClientIndividual)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, want := range []string{"m0", "m2"} {
+				m := read(t, s2)
+				if string(m.Body) != want {
+					t.Fatalf("redelivered %q, want %q", m.Body, want)
+				}
+				if m.Header.Get("message-id") != ids[want] {
+					t.Errorf("message-id changed: %q -> %q", ids[want], m.Header.Get("message-id"))
+				}
+				if m.Header.Get("redelivered") != "true" {
+					t.Errorf("redelivered header missing on %s", want)
+				}
+				if err := c2.Ack(m); err != nil {
+					t.Fatal(err)
+				}
+			}
+			none(t, s2, 100*time.Millisecond)
+		})
+	}
+}
+
+func TestPrefetch(t *testing.T) {
+	t.Parallel()
+	b := start(t)
+	c := dial(t, b)
+	for i := range 5 {
+		if err := c.Send("q", "", fmt.Appendf(nil, "%d", i), stomp.SendOpt.Receipt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sub, err := c.Subscribe("q", stomp.AckClientIndividual, stomp.SubscribeOpt.Header("activemq.prefetchSize", "2"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m0, m1 := read(t, sub), read(t, sub)
+	none(t, sub, 100*time.Millisecond)
+	if b.Depth("q") != 3 {
+		t.Fatalf("depth = %d, want 3", b.Depth("q"))
+	}
+	if err := c.Ack(m0); err != nil {
+		t.Fatal(err)
+	}
+	m2 := read(t, sub)
+	if string(m2.Body) != "2" {
+		t.Fatalf("got %q after ack, want 2", m2.Body)
+	}
+	none(t, sub, 100*time.Millisecond)
+	_ = m1
+}
+
+func TestAuthAndHeartBeat(t *testing.T) {
+	t.Parallel()
+	b := start(t, broker.WithUser("key", "secret"), broker.WithHeartBeat(50*time.Millisecond))
+	if _, err := stomp.Dial("tcp", b.Addr(), stomp.ConnOpt.Login("key", "wrong")); err == nil {
+		t.Fatal("wrong passcode accepted")
+	}
+	c := dial(t, b, stomp.ConnOpt.Login("key", "secret"), stomp.ConnOpt.HeartBeat(50*time.Millisecond, 50*time.Millisecond))
+	sub, err := c.Subscribe("q", stomp.AckAuto)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Heart-beats keep an idle connection open for many intervals.
+	none(t, sub, 400*time.Millisecond)
+	if err := c.Send("q", "", []byte("x"), stomp.SendOpt.Receipt); err != nil {
+		t.Fatalf("send after idle: %v", err)
+	}
+	if m := read(t, sub); string(m.Body) != "x" {
+		t.Fatalf("got %q", m.Body)
+	}
+}
+
+func TestProtocolError(t *testing.T) {
+	t.Parallel()
+	b := start(t)
+	nc, err := net.Dial("tcp", b.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	w := frame.NewWriter(nc)
+	if err := w.Write(frame.New(frame.SEND, frame.Destination, "q")); err != nil {
+		t.Fatal(err)
+	}
+	f, err := frame.NewReader(nc).Read()
+	if err != nil || f == nil || f.Command != frame.ERROR {
+		t.Fatalf("want ERROR frame before CONNECT, got %v, %v", f, err)
+	}
+}
+
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not met within 5s")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
