@@ -172,8 +172,8 @@ func (m *Reply) Validate() error {
 		return fmt.Errorf("%w: reply without id", ErrBadEnvelope)
 	case m.ReplyTo == "":
 		return fmt.Errorf("%w: reply %s without reply-to", ErrBadEnvelope, m.ID)
-	case len(m.Message) == 0 || !json.Valid(m.Message):
-		return fmt.Errorf("%w: reply %s without a JSON message", ErrBadEnvelope, m.ID)
+	case len(m.Message) == 0 || m.Message[0] != '{' || !json.Valid(m.Message):
+		return fmt.Errorf("%w: reply %s without a JSON object message", ErrBadEnvelope, m.ID)
 	}
 	return nil
 }
