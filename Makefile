@@ -27,9 +27,11 @@ test: services
 
 ## fuzz: a short run of each fuzz target
 fuzz:
-	@for t in $$($(GO) test -list 'Fuzz.*' ./pkg/iris 2>/dev/null | grep '^Fuzz'); do \
-		echo "fuzz $$t ($(FUZZTIME))"; \
-		$(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) ./pkg/iris || exit 1; \
+	@for p in ./pkg/iris ./pkg/domain ./pkg/resilient; do \
+		for t in $$($(GO) test -list 'Fuzz.*' $$p 2>/dev/null | grep '^Fuzz'); do \
+			echo "fuzz $$p $$t ($(FUZZTIME))"; \
+			$(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$p || exit 1; \
+		done; \
 	done
 
 ## bench: the Go benchmarks (figures go to docs/benchmarks.md)
