@@ -1,0 +1,125 @@
+package config_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/irisflow/irisflow/pkg/config"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+var complete = map[string]string{
+	"IRISFLOW_STOMP_URL":                "stomp+ssl://soar.example.com:65001",
+	"IRISFLOW_RESILIENT_URL":            "https://soar.example.com",
+	"IRISFLOW_RESILIENT_API_KEY_ID":     "key-id",
+	"IRISFLOW_RESILIENT_API_KEY_SECRET": "s3cr3t-resilient",
+	"IRISFLOW_IRIS_USER":                "analyst",
+	"IRISFLOW_IRIS_KEY":                 "s3cr3t-iris",
+}
+
+func TestDefaultsAndEnv(t *testing.T) {
+	t.Parallel()
+	e := map[string]string{"IRISFLOW_DESTINATIONS": "201:domaintools, 202:dt_queue", "IRISFLOW_CACHE_TTL": "2h", "IRISFLOW_MIGRATE": "false"}
+	for k, v := range complete {
+		e[k] = v
+	}
+	c, err := config.Load("", env(e))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Enricher.CacheTTL != 2*time.Hour || *c.Migrate || len(c.STOMP.Destinations) != 2 || c.STOMP.Destinations[1].Name != "dt_queue" {
+		t.Fatalf("env not applied: %+v", c)
+	}
+	if c.Iris.PerMinute != 60 || c.Playbook.RiskThreshold != 90 || c.Playbook.PivotThreshold != 300 || !*c.Playbook.Automatic || *c.Playbook.AutoPivot {
+		t.Fatalf("defaults not applied: %+v", c.Playbook)
+	}
+	if got := strings.Join(c.Playbook.PivotTypes, ","); got != "ssl_hash,ip,email" {
+		t.Fatalf("pivot types %s", got)
+	}
+	if len(c.Services) != 4 {
+		t.Fatalf("services %v", c.Services)
+	}
+}
+
+func TestFileWithOrgOverride(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "irisflow.yaml")
+	yaml := `
+iris:
+  per_minute: 20
+playbook:
+  risk_threshold: 80
+  auto_pivot: true
+orgs:
+  202:
+    automatic: false
+    tags: [apt29]
+`
+	if err := os.WriteFile(path, []byte(yaml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := config.Load(path, env(complete))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := c.PlaybookFor(202)
+	if *p.Automatic || p.Tags[0] != "apt29" || p.RiskThreshold != 80 || !*p.AutoPivot {
+		t.Fatalf("org override must inherit the base playbook: %+v", p)
+	}
+	if d := c.PlaybookFor(201); !*d.Automatic || d.RiskThreshold != 80 {
+		t.Fatalf("default playbook: %+v", d)
+	}
+	if c.Iris.PerMinute != 20 {
+		t.Fatalf("per minute %d", c.Iris.PerMinute)
+	}
+}
+
+func TestValidationSaysWhatToSet(t *testing.T) {
+	t.Parallel()
+	_, err := config.Load("", env(map[string]string{"IRISFLOW_IRIS_AUTH": "md5", "IRISFLOW_DESTINATIONS": "x"}))
+	if err == nil {
+		t.Fatal("an empty configuration must not validate")
+	}
+	for _, want := range []string{"IRISFLOW_STOMP_URL", "IRISFLOW_RESILIENT_API_KEY_ID", "IRISFLOW_RESILIENT_URL", "IRISFLOW_IRIS_USER", "md5", "ORG_ID:DESTINATION"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error does not mention %s:\n%v", want, err)
+		}
+	}
+	// Only the services that run need their settings.
+	if _, err := config.Load("", env(map[string]string{"IRISFLOW_SERVICES": "enricher", "IRISFLOW_IRIS_USER": "u", "IRISFLOW_IRIS_KEY": "k"})); err != nil {
+		t.Fatalf("an enricher-only process needs no STOMP or REST settings: %v", err)
+	}
+	path := filepath.Join(t.TempDir(), "bad.yaml")
+	_ = os.WriteFile(path, []byte("iris:\n  per_minut: 3\n"), 0o600)
+	if _, err := config.Load(path, env(complete)); err == nil || !strings.Contains(err.Error(), "per_minut") {
+		t.Fatalf("a misspelt key must be reported: %v", err)
+	}
+}
+
+func TestMaskedHidesSecrets(t *testing.T) {
+	t.Parallel()
+	e := map[string]string{"IRISFLOW_DATABASE_URL": "postgres://app:dbpass@db:5432/irisflow"}
+	for k, v := range complete {
+		e[k] = v
+	}
+	c, err := config.Load("", env(e))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := c.String()
+	for _, secret := range []string{"s3cr3t-resilient", "s3cr3t-iris", "dbpass"} {
+		if strings.Contains(out, secret) {
+			t.Fatalf("secret %q in the printed configuration:\n%s", secret, out)
+		}
+	}
+	if !strings.Contains(out, "key-id") || !strings.Contains(out, "analyst") {
+		t.Fatalf("non-secret identifiers should stay visible:\n%s", out)
+	}
+	if c.Iris.Key != "s3cr3t-iris" {
+		t.Fatal("Masked must not change the original")
+	}
+}

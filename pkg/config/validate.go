@@ -1,0 +1,85 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+)
+
+// Validate checks the configuration for the services it runs and reports
+// every problem at once, each saying what to set.
+func (c *Config) Validate() error {
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	for _, s := range c.Services {
+		switch s {
+		case ServiceBridge, ServiceEnricher, ServicePivoter, ServiceWriter:
+		default:
+			bad("services: unknown service %q (want some of %s)", s, strings.Join(AllServices, ", "))
+		}
+	}
+	if u, err := url.Parse(c.DatabaseURL); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		bad("database_url / IRISFLOW_DATABASE_URL: %q is not a postgres:// URL", redactURL(c.DatabaseURL))
+	}
+	if !strings.HasPrefix(c.NATSURL, "nats://") && !strings.HasPrefix(c.NATSURL, "tls://") {
+		bad("nats_url / IRISFLOW_NATS_URL: %q is not a nats:// or tls:// URL", redactURL(c.NATSURL))
+	}
+	if c.Runs(ServiceBridge) {
+		switch {
+		case c.STOMP.URL == "":
+			bad("stomp.url / IRISFLOW_STOMP_URL is required for the bridge (e.g. stomp+ssl://soar.example.com:65001)")
+		case !strings.HasPrefix(c.STOMP.URL, "stomp://") && !strings.HasPrefix(c.STOMP.URL, "stomp+ssl://"):
+			bad("stomp.url / IRISFLOW_STOMP_URL: %q must start with stomp+ssl:// (TLS) or stomp:// (plain)", c.STOMP.URL)
+		}
+	}
+	if c.Runs(ServiceBridge) || c.Runs(ServiceWriter) {
+		if c.Resilient.APIKeyID == "" || c.Resilient.APIKeySecret == "" {
+			bad("resilient.api_key_id and api_key_secret (IRISFLOW_RESILIENT_API_KEY_ID, IRISFLOW_RESILIENT_API_KEY_SECRET) are required for the bridge and the writer")
+		}
+	}
+	if c.Runs(ServiceWriter) {
+		if u, err := url.Parse(c.Resilient.URL); c.Resilient.URL == "" || err != nil || u.Host == "" {
+			bad("resilient.url / IRISFLOW_RESILIENT_URL is required for the writer (e.g. https://soar.example.com)")
+		}
+	}
+	if c.Runs(ServiceEnricher) || c.Runs(ServicePivoter) {
+		if c.Iris.User == "" || c.Iris.Key == "" {
+			bad("iris.user and iris.key (IRISFLOW_IRIS_USER, IRISFLOW_IRIS_KEY) are required for the enricher and the pivoter")
+		}
+		switch c.Iris.Auth {
+		case "sha256", "sha1", "open":
+		default:
+			bad("iris.auth / IRISFLOW_IRIS_AUTH: %q (want sha256, sha1 or open)", c.Iris.Auth)
+		}
+		if c.Iris.PerMinute < 0 || c.Iris.PerHour < 0 || c.Iris.PerMonth < 0 {
+			bad("iris.per_minute/per_hour/per_month must not be negative")
+		}
+	}
+	for _, p := range append([]Playbook{c.Playbook}, values(c.Orgs)...) {
+		if p.RiskThreshold < 0 || p.RiskThreshold > 100 {
+			bad("playbook.risk_threshold %d is outside 0..100", p.RiskThreshold)
+		}
+		if p.PivotThreshold < 2 {
+			bad("playbook.pivot_threshold %d must be at least 2", p.PivotThreshold)
+		}
+		if p.MaxDepth < 0 {
+			bad("playbook.max_depth must not be negative")
+		}
+	}
+	if c.Enricher.CacheTTL < 0 {
+		bad("enricher.cache_ttl must not be negative")
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("config: %w", errors.Join(errs...))
+	}
+	return nil
+}
+
+func values(m map[int64]Playbook) []Playbook {
+	out := make([]Playbook, 0, len(m))
+	for _, v := range m {
+		out = append(out, v)
+	}
+	return out
+}
