@@ -12,3 +12,5 @@ replace (
 )
 
 require github.com/go-stomp/stomp/v3 v3.1.3 // indirect
+
+require github.com/irisflow/irisflow/pkg v0.0.0-00010101000000-000000000000

@@ -1,0 +1,95 @@
+package resilientsim
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strings"
+)
+
+type sessionInfo struct {
+	csrf  string
+	email string
+}
+
+// authenticate checks SOAR's two schemes, s.mu held: HTTP Basic with an
+// API key id/secret, or a session (JSESSIONID cookie plus the matching
+// X-sess-id header). It returns the principal or "".
+func (s *Sim) authenticate(r *http.Request) string {
+	if id, secret, ok := r.BasicAuth(); ok {
+		want, known := s.cfg.APIKeys[id]
+		if known && subtle.ConstantTimeCompare([]byte(want), []byte(secret)) == 1 {
+			return "apikey:" + id
+		}
+		return ""
+	}
+	ck, err := r.Cookie("JSESSIONID")
+	if err != nil {
+		return ""
+	}
+	info, ok := s.sessions[ck.Value]
+	if !ok || subtle.ConstantTimeCompare([]byte(info.csrf), []byte(r.Header.Get("X-sess-id"))) != 1 {
+		return ""
+	}
+	return "user:" + info.email
+}
+
+func randomToken() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// postSession logs in with {"email","password"} and answers the csrf_token
+// plus a JSESSIONID cookie.
+func (s *Sim) postSession(r *http.Request, _ string) reply {
+	var in struct {
+		Email    string `json:"email"`
+		Password string `json:"password"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
+		return errorReply(http.StatusBadRequest, "invalid login request: "+err.Error())
+	}
+	want, ok := s.cfg.Users[in.Email]
+	if !ok || want == "" || subtle.ConstantTimeCompare([]byte(want), []byte(in.Password)) != 1 {
+		return errorReply(http.StatusUnauthorized, "The email address or password is incorrect")
+	}
+	id, csrf := randomToken(), randomToken()
+	s.sessions[id] = sessionInfo{csrf: csrf, email: in.Email}
+	body := s.sessionBody("user:" + in.Email)
+	body["csrf_token"] = csrf
+	return reply{status: http.StatusOK, body: body,
+		cookies: []*http.Cookie{{Name: "JSESSIONID", Value: id, Path: "/", HttpOnly: true}}}
+}
+
+func (s *Sim) getSession(_ *http.Request, principal string) reply {
+	return reply{status: http.StatusOK, body: s.sessionBody(principal)}
+}
+
+func (s *Sim) deleteSession(r *http.Request, _ string) reply {
+	if ck, err := r.Cookie("JSESSIONID"); err == nil {
+		delete(s.sessions, ck.Value)
+	}
+	return reply{status: http.StatusNoContent}
+}
+
+func (s *Sim) sessionBody(principal string) map[string]any {
+	ids := make([]int64, 0, len(s.data.orgs))
+	for id := range s.data.orgs {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	orgs := make([]map[string]any, 0, len(ids))
+	for _, id := range ids {
+		orgs = append(orgs, map[string]any{"id": id, "name": "org" + jsonInt(id), "enabled": true, "cloud_account": nil})
+	}
+	body := map[string]any{"orgs": orgs, "is_saml": false}
+	if email, ok := strings.CutPrefix(principal, "user:"); ok {
+		body["user_email"] = email
+		body["user_id"] = 1
+	}
+	return body
+}
