@@ -1,0 +1,233 @@
+package testenv
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/irisflow/irisflow/pkg/store"
+	"github.com/jackc/pgx/v5"
+)
+
+// DefaultTestDatabaseURL is the server Postgres uses when
+// IRISFLOW_TEST_DATABASE_URL is unset: a local PostgreSQL with trust auth.
+const DefaultTestDatabaseURL = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
+
+// dockerContainer is the PostgreSQL container started (or reused) when no
+// server is reachable but a Docker engine is. It is kept after the tests, so
+// the next run starts at once; remove it with `docker rm -f irisflow-test-postgres`.
+const dockerContainer = "irisflow-test-postgres"
+
+var (
+	serverOnce sync.Once
+	serverURL  string
+	serverErr  error
+)
+
+// Postgres creates a fresh database (irisflow_test_<random hex>) for this
+// test on the test server, migrates it with store.Migrate and returns its
+// URL; the database is dropped (WITH (FORCE)) when the test ends.
+//
+// The server is $IRISFLOW_TEST_DATABASE_URL (a superuser or CREATEDB role's
+// URL), else DefaultTestDatabaseURL. When that is unset and unreachable but a
+// Docker engine answers `docker info`, a PostgreSQL container named
+// irisflow-test-postgres is started (or reused) with plain `docker run`, not
+// testcontainers-go: that keeps Docker's client libraries out of every test
+// binary that imports testenv. With neither, the test fails with one line
+// saying how to provide a server; it never skips.
+func Postgres(t testing.TB) string {
+	t.Helper()
+	dbURL := EmptyPostgres(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if err := store.Migrate(ctx, dbURL); err != nil {
+		t.Fatalf("testenv: migrate test database: %v", err)
+	}
+	return dbURL
+}
+
+// EmptyPostgres is Postgres without the migrations: a fresh, empty database
+// (dropped when the test ends), for tests of migrating itself.
+func EmptyPostgres(t testing.TB) string {
+	t.Helper()
+	serverOnce.Do(func() { serverURL, serverErr = findServer() })
+	if serverErr != nil {
+		t.Fatalf("testenv: %v", serverErr)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+
+	name := "irisflow_test_" + randomHex(8)
+	if err := adminExec(ctx, serverURL, "CREATE DATABASE "+name); err != nil {
+		t.Fatalf("testenv: create database %s: %v", name, err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		if err := adminExec(ctx, serverURL, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
+			t.Errorf("testenv: drop database %s: %v", name, err)
+		}
+	})
+	dbURL, err := withDatabase(serverURL, name)
+	if err != nil {
+		t.Fatalf("testenv: %v", err)
+	}
+	return dbURL
+}
+
+// PostgresStore is Postgres plus store.Open on the new database; the store
+// is closed when the test ends, before the database is dropped.
+func PostgresStore(t testing.TB, opts ...store.Option) *store.Store {
+	t.Helper()
+	dbURL := Postgres(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	s, err := store.Open(ctx, dbURL, opts...)
+	if err != nil {
+		t.Fatalf("testenv: %v", err)
+	}
+	t.Cleanup(s.Close)
+	return s
+}
+
+// findServer picks the server, once per test binary.
+func findServer() (string, error) {
+	const howTo = "set IRISFLOW_TEST_DATABASE_URL to a PostgreSQL superuser URL, start PostgreSQL on 127.0.0.1:5432 (trust auth), or run .ci/run"
+	if u := os.Getenv("IRISFLOW_TEST_DATABASE_URL"); u != "" {
+		if err := ping(u, 5*time.Second); err != nil {
+			return "", fmt.Errorf("PostgreSQL at IRISFLOW_TEST_DATABASE_URL (%s) unreachable: %v", describe(u), err)
+		}
+		return u, nil
+	}
+	if err := ping(DefaultTestDatabaseURL, 3*time.Second); err == nil {
+		return DefaultTestDatabaseURL, nil
+	}
+	if !dockerAvailable() {
+		return "", errors.New("no PostgreSQL at " + describe(DefaultTestDatabaseURL) + " and no Docker engine: " + howTo)
+	}
+	u, err := dockerPostgres()
+	if err != nil {
+		return "", fmt.Errorf("no PostgreSQL at %s, and starting one in Docker failed (%v): %s", describe(DefaultTestDatabaseURL), err, howTo)
+	}
+	return u, nil
+}
+
+func ping(u string, timeout time.Duration) error {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, u)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(context.Background())
+	return conn.Ping(ctx)
+}
+
+func adminExec(ctx context.Context, u, sql string) error {
+	conn, err := pgx.Connect(ctx, u)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(context.Background())
+	_, err = conn.Exec(ctx, sql)
+	return err
+}
+
+// withDatabase returns server URL u pointed at database name; u is a
+// postgres:// URL or a key=value DSN.
+func withDatabase(u, name string) (string, error) {
+	if strings.HasPrefix(u, "postgres://") || strings.HasPrefix(u, "postgresql://") {
+		p, err := url.Parse(u)
+		if err != nil {
+			return "", fmt.Errorf("parse test database url: %w", err)
+		}
+		p.Path = "/" + name
+		p.RawPath = ""
+		return p.String(), nil
+	}
+	return u + " dbname=" + name, nil
+}
+
+// describe names the server of u without its credentials.
+func describe(u string) string {
+	cfg, err := pgx.ParseConfig(u)
+	if err != nil {
+		return "(unparsable url)"
+	}
+	return fmt.Sprintf("%s:%d", cfg.Host, cfg.Port)
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b) // never fails (crypto/rand)
+	return hex.EncodeToString(b)
+}
+
+func dockerAvailable() bool {
+	if _, err := exec.LookPath("docker"); err != nil {
+		return false
+	}
+	_, err := docker(10*time.Second, "info", "--format", "{{.ServerVersion}}")
+	return err == nil
+}
+
+// dockerPostgres starts (or reuses) the irisflow-test-postgres container and
+// waits, bounded, until it accepts connections. The image is
+// $IRISFLOW_TEST_POSTGRES_IMAGE, default postgres:17-alpine.
+func dockerPostgres() (string, error) {
+	image := os.Getenv("IRISFLOW_TEST_POSTGRES_IMAGE")
+	if image == "" {
+		image = "postgres:17-alpine"
+	}
+	running, err := docker(10*time.Second, "inspect", "--format", "{{.State.Running}}", dockerContainer)
+	switch {
+	case err != nil: // no such container yet
+		if _, err := docker(5*time.Minute, "run", "--detach", "--name", dockerContainer,
+			"--env", "POSTGRES_HOST_AUTH_METHOD=trust", "--publish", "127.0.0.1::5432", image); err != nil {
+			// Another test binary may have created it meanwhile.
+			if _, ierr := docker(10*time.Second, "inspect", dockerContainer); ierr != nil {
+				return "", err
+			}
+		}
+	case running != "true":
+		if _, err := docker(time.Minute, "start", dockerContainer); err != nil {
+			return "", err
+		}
+	}
+	out, err := docker(10*time.Second, "port", dockerContainer, "5432/tcp")
+	if err != nil {
+		return "", err
+	}
+	hostPort, _, _ := strings.Cut(out, "\n")
+	u := "postgres://postgres@" + strings.TrimSpace(hostPort) + "/postgres?sslmode=disable"
+	deadline := time.Now().Add(time.Minute)
+	for {
+		err := ping(u, 2*time.Second)
+		if err == nil {
+			return u, nil
+		}
+		if time.Now().After(deadline) {
+			return "", fmt.Errorf("container %s not ready within 1m: %w", dockerContainer, err)
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+}
+
+func docker(timeout time.Duration, args ...string) (string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, "docker", args...).CombinedOutput()
+	if err != nil {
+		return "", fmt.Errorf("docker %s: %w: %s", args[0], err, strings.TrimSpace(string(out)))
+	}
+	return strings.TrimSpace(string(out)), nil
+}
