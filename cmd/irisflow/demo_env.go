@@ -1,0 +1,158 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/nats-io/nats-server/v2/server"
+)
+
+// startEmbeddedNATS starts an in-process nats-server with JetStream on a
+// random loopback port, its store in dir.
+func startEmbeddedNATS(dir string) (*server.Server, error) {
+	s, err := server.NewServer(&server.Options{
+		Host: "127.0.0.1", Port: server.RANDOM_PORT, JetStream: true, StoreDir: dir, NoLog: true, NoSigs: true,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("embedded nats: %w", err)
+	}
+	go s.Start()
+	if !s.ReadyForConnections(10 * time.Second) {
+		s.Shutdown()
+		return nil, errors.New("embedded nats: not ready within 10s")
+	}
+	return s, nil
+}
+
+// demoDatabase finds PostgreSQL for the demo: IRISFLOW_DATABASE_URL as is;
+// else the local server (127.0.0.1:5432), in a database of the demo's own
+// (irisflow_demo, recreated each run so that the demo starts cold); else a
+// throwaway cluster from the local PostgreSQL binaries in dir. The returned
+// stop function removes what the demo started.
+func demoDatabase(ctx context.Context, log *slog.Logger, dir string) (dbURL string, stop func(), err error) {
+	if u := os.Getenv("IRISFLOW_DATABASE_URL"); u != "" {
+		return u, func() {}, nil
+	}
+	const local = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
+	if pingDB(ctx, local) == nil {
+		u, err := recreateDatabase(ctx, local, "irisflow_demo")
+		if err != nil {
+			return "", nil, err
+		}
+		log.Info("demo: using the local PostgreSQL server", "database", "irisflow_demo")
+		return u, func() {}, nil
+	}
+	u, stop, err := throwawayCluster(ctx, dir)
+	if err != nil {
+		return "", nil, fmt.Errorf("no PostgreSQL for the demo: none at 127.0.0.1:5432 and no local PostgreSQL binaries to start one (%v); "+
+			"set IRISFLOW_DATABASE_URL, or install PostgreSQL (apt-get install postgresql)", err)
+	}
+	log.Info("demo: started a throwaway PostgreSQL cluster", "dir", dir)
+	return u, stop, nil
+}
+
+func pingDB(ctx context.Context, u string) error {
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	c, err := pgx.Connect(ctx, u)
+	if err != nil {
+		return err
+	}
+	defer c.Close(context.Background())
+	return c.Ping(ctx)
+}
+
+func recreateDatabase(ctx context.Context, adminURL, name string) (string, error) {
+	c, err := pgx.Connect(ctx, adminURL)
+	if err != nil {
+		return "", fmt.Errorf("demo database: %w", err)
+	}
+	defer c.Close(context.Background())
+	ident := pgx.Identifier{name}.Sanitize()
+	if _, err := c.Exec(ctx, "DROP DATABASE IF EXISTS "+ident+" WITH (FORCE)"); err != nil {
+		return "", fmt.Errorf("demo database: drop %s: %w", name, err)
+	}
+	if _, err := c.Exec(ctx, "CREATE DATABASE "+ident); err != nil {
+		return "", fmt.Errorf("demo database: create %s: %w", name, err)
+	}
+	u, _ := url.Parse(adminURL)
+	u.Path = "/" + name
+	return u.String(), nil
+}
+
+// throwawayCluster runs initdb and postgres from the newest local
+// /usr/lib/postgresql/*/bin on a free loopback port. PostgreSQL refuses to
+// run as root, so as root it runs as the postgres system user.
+func throwawayCluster(ctx context.Context, dir string) (string, func(), error) {
+	bins, _ := filepath.Glob("/usr/lib/postgresql/*/bin/initdb")
+	if len(bins) == 0 {
+		if p, err := exec.LookPath("initdb"); err == nil {
+			bins = []string{p}
+		} else {
+			return "", nil, errors.New("initdb not found")
+		}
+	}
+	sort.Strings(bins)
+	bin := filepath.Dir(bins[len(bins)-1])
+	data := filepath.Join(dir, "pgdata")
+	wrap := func(name string, args ...string) *exec.Cmd {
+		path := filepath.Join(bin, name)
+		if os.Geteuid() == 0 {
+			if _, err := user.Lookup("postgres"); err == nil {
+				return exec.CommandContext(ctx, "runuser", append([]string{"-u", "postgres", "--", path}, args...)...)
+			}
+		}
+		return exec.CommandContext(ctx, path, args...)
+	}
+	if err := os.MkdirAll(data, 0o700); err != nil {
+		return "", nil, err
+	}
+	if os.Geteuid() == 0 {
+		if u, err := user.Lookup("postgres"); err == nil {
+			uid, _ := strconv.Atoi(u.Uid)
+			gid, _ := strconv.Atoi(u.Gid)
+			_ = os.Chown(dir, uid, gid)
+			_ = os.Chown(data, uid, gid)
+		}
+	}
+	if out, err := wrap("initdb", "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8").CombinedOutput(); err != nil {
+		return "", nil, fmt.Errorf("initdb: %v: %s", err, out)
+	}
+	port, err := freePort()
+	if err != nil {
+		return "", nil, err
+	}
+	opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1", port, dir)
+	if out, err := wrap("pg_ctl", "-D", data, "-o", opts, "-w", "-l", filepath.Join(dir, "postgres.log"), "start").CombinedOutput(); err != nil {
+		return "", nil, fmt.Errorf("pg_ctl start: %v: %s", err, out)
+	}
+	stop := func() { _ = wrap("pg_ctl", "-D", data, "-m", "fast", "stop").Run() }
+	admin := fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", port)
+	u, err := recreateDatabase(ctx, admin, "irisflow_demo")
+	if err != nil {
+		stop()
+		return "", nil, err
+	}
+	return u, stop, nil
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
