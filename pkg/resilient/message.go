@@ -118,7 +118,7 @@ type Workflow struct {
 	WorkflowID       int64   `json:"workflow_id"`
 	ProgrammaticName string  `json:"programmatic_name"`
 	Name             string  `json:"name"`
-	ObjectType       Ref     `json:"object_type"` // {id, name}: incident 0, artifact 4...
+	ObjectType       Choice  `json:"object_type"` // {id, name}: incident 0, artifact 4...
 	Description      *string `json:"description"`
 	UUID             *string `json:"uuid"`
 	Extra            Extra   `json:"-"`
