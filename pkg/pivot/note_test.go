@@ -1,0 +1,60 @@
+package pivot_test
+
+import (
+	"testing"
+
+	"github.com/irisflow/irisflow/pkg/pivot"
+)
+
+func TestSummaryNote(t *testing.T) {
+	t.Parallel()
+	score := 87
+	tests := []struct {
+		name string
+		s    pivot.Summary
+		want string
+	}{
+		{
+			name: "new domains and other incidents",
+			s: pivot.Summary{
+				Source: "whoissuggest.com", Type: "ssl_hash", Value: "f17d5c", GuidedCount: 3, Total: 3,
+				New:   []pivot.Found{{Domain: "evil-1.example", RiskScore: &score}, {Domain: "evil-2.example"}},
+				Known: 1, OtherIncidents: []int64{4211, 4302},
+			},
+			want: "irisflow pivot on ssl_hash f17d5c (from whoissuggest.com)\n" +
+				"Guided count 3; Iris found 3 domains; 2 new, 1 already on the incident.\n" +
+				"New domains (risk score):\n  evil-1.example (87)\n  evil-2.example (no score)\n" +
+				"ssl_hash f17d5c also seen in incidents 4211, 4302.",
+		},
+		{
+			name: "capped",
+			s:    pivot.Summary{Type: "ip", Value: "192.0.2.1", GuidedCount: 40, Total: 40, Capped: 15, New: []pivot.Found{{Domain: "a.example"}}},
+			want: "irisflow pivot on ip 192.0.2.1\n" +
+				"Guided count 40; Iris found 40 domains; 1 new, 0 already on the incident; 15 more not added (artifact cap reached).\n" +
+				"New domains (risk score):\n  a.example (no score)",
+		},
+		{
+			name: "nothing new",
+			s:    pivot.Summary{Source: "s.example", Type: "email", Value: "a@b.example", GuidedCount: 2, Total: 1, Known: 1},
+			want: "irisflow pivot on email a@b.example (from s.example)\n" +
+				"Guided count 2; Iris found 1 domain; 0 new, 1 already on the incident.",
+		},
+		{
+			name: "limit exceeded",
+			s:    pivot.Summary{Source: "s.example", Type: "ip", Value: "192.0.2.9", GuidedCount: 250, Total: 5000, LimitExceeded: true},
+			want: "irisflow pivot on ip 192.0.2.9 (from s.example)\n" +
+				"Guided count 250; Iris: more than 5000 domains match, too many to list; nothing added.",
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			if got := tc.s.Note(); got != tc.want {
+				t.Errorf("got:\n%s\nwant:\n%s", got, tc.want)
+			}
+		})
+	}
+	if got := pivot.NoPivotsNote("x.example", 300); got != "No pivots found for x.example (no value shared by more than 1 and fewer than 300 domains)." {
+		t.Errorf("NoPivotsNote: %q", got)
+	}
+}
