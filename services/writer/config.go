@@ -1,0 +1,103 @@
+package writer
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/irisflow/irisflow/pkg/flow"
+	"github.com/irisflow/irisflow/pkg/obs"
+	"github.com/irisflow/irisflow/pkg/resilient"
+	"github.com/irisflow/irisflow/pkg/store"
+)
+
+// ReadinessComponent is the name under which the writer reports its
+// readiness: false while Resilient rejects the credentials of an org.
+const ReadinessComponent = "writer"
+
+// ErrConfig is returned (wrapped) by Run for an unusable Config.
+var ErrConfig = errors.New("writer: invalid config")
+
+// Config configures the writer.
+type Config struct {
+	// JS is the JetStream context the WRITES stream is consumed from and
+	// error replies are published with. Required.
+	JS jetstream.JetStream
+	// Store holds the write ledger. Required.
+	Store *store.Store
+	// Clients returns the REST client of an org (one client per org; the
+	// writer asks once per org and keeps the answer). An error means the
+	// org is not served: its commands are dead-lettered. Required.
+	Clients func(org int64) (*resilient.Client, error)
+	// RatePerSecond caps the REST requests per second made in each org
+	// (golang.org/x/time/rate, burst of one second's worth). Default 10.
+	RatePerSecond float64
+	// Concurrency is how many commands are handled at once. Default 8.
+	Concurrency int
+	// AuthProbeInterval is how often the credentials of an org whose writes
+	// are paused (401/403) are tried again with a cheap GET. Default 30s.
+	AuthProbeInterval time.Duration
+	// ReconcileSkew widens the window in which a note found during
+	// reconciliation counts as written by this command: notes with the same
+	// content created at or after PendingSince - ReconcileSkew (clock skew
+	// between Postgres and Resilient). Default 2m.
+	ReconcileSkew time.Duration
+	// Grace bounds the shutdown: in-flight commands get this long to finish
+	// after the context is cancelled. Default 20s (flow.Consume's default).
+	Grace time.Duration
+	// Ready receives the writer's readiness (component "writer"). Optional.
+	Ready *obs.Readiness
+	// Logger defaults to slog.Default().
+	Logger *slog.Logger
+
+	// afterPost, when set (tests only), runs right after a successful POST
+	// and before the ledger update; an error abandons the command there, as
+	// a crash of the process would.
+	afterPost func(cmd *flow.WriteCommand, objectID int64) error
+}
+
+// Defaults of Config.
+const (
+	DefaultRatePerSecond     = 10
+	DefaultConcurrency       = 8
+	DefaultAuthProbeInterval = 30 * time.Second
+	DefaultReconcileSkew     = 2 * time.Minute
+	DefaultGrace             = 20 * time.Second
+)
+
+func (c Config) withDefaults() Config {
+	if c.RatePerSecond <= 0 {
+		c.RatePerSecond = DefaultRatePerSecond
+	}
+	if c.Concurrency <= 0 {
+		c.Concurrency = DefaultConcurrency
+	}
+	if c.AuthProbeInterval <= 0 {
+		c.AuthProbeInterval = DefaultAuthProbeInterval
+	}
+	if c.ReconcileSkew <= 0 {
+		c.ReconcileSkew = DefaultReconcileSkew
+	}
+	if c.Grace <= 0 {
+		c.Grace = DefaultGrace
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	return c
+}
+
+func (c Config) validate() error {
+	switch {
+	case c.JS == nil:
+		return fmt.Errorf("%w: no JetStream context", ErrConfig)
+	case c.Store == nil:
+		return fmt.Errorf("%w: no store", ErrConfig)
+	case c.Clients == nil:
+		return fmt.Errorf("%w: no Resilient clients", ErrConfig)
+	}
+	return nil
+}

@@ -1,0 +1,104 @@
+package writer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/irisflow/irisflow/pkg/flow"
+	"github.com/irisflow/irisflow/pkg/resilient"
+	"github.com/irisflow/irisflow/pkg/store"
+)
+
+// outcome is the class of a failed write.
+type outcome int
+
+const (
+	// transient: retry the message later (5xx, 429, 409, timeouts, network,
+	// a ledger or listing failure); the ledger stays pending.
+	transient outcome = iota
+	// unauthorized: 401/403; pause the org's writes until the credentials work.
+	unauthorized
+	// permanent: any other 4xx (unknown column, no such incident...); no
+	// retry can fix it.
+	permanent
+)
+
+func (o outcome) String() string {
+	return [...]string{"transient", "unauthorized", "permanent"}[o]
+}
+
+// classify says what a failed write means.
+func classify(err error) outcome {
+	switch {
+	case errors.Is(err, resilient.ErrAuth):
+		return unauthorized
+	case flow.IsPermanent(err), errors.Is(err, resilient.ErrClient), errors.Is(err, resilient.ErrNotFound):
+		return permanent
+	}
+	return transient
+}
+
+// retryLater wraps a transient error with Resilient's Retry-After, when it
+// sent one, so the message is redelivered no sooner.
+func retryLater(err error) error {
+	var e *resilient.Error
+	if errors.As(err, &e) && e.RetryAfter > 0 {
+		return &flow.RetryAfter{Err: err, Delay: e.RetryAfter}
+	}
+	return err
+}
+
+// authStatus is the HTTP status of an auth failure (401 when unknown).
+func authStatus(err error) int {
+	var e *resilient.Error
+	if errors.As(err, &e) && e.Status != 0 {
+		return e.Status
+	}
+	return 401
+}
+
+// errorReplyID is the deterministic id of the error reply for a command
+// that failed for good, so that a retried failure replies once.
+func errorReplyID(cmd *flow.WriteCommand) string {
+	return flow.ReplyID(invocationOf(cmd)+"/write-error/"+cmd.ID, 0)
+}
+
+func invocationOf(cmd *flow.WriteCommand) string {
+	if cmd.InvocationID != "" {
+		return cmd.InvocationID
+	}
+	return cmd.ID
+}
+
+// fail gives up on cmd: the ledger records the reason, the waiting
+// function (cmd.Reply) gets an error reply, and the returned permanent
+// error makes flow.Consume dead-letter the message with the reason. When
+// the ledger or the reply cannot be written, a transient error is returned
+// instead so that the failure is recorded on a later delivery.
+func (w *writer) fail(ctx context.Context, log *slog.Logger, cmd *flow.WriteCommand, cause error) error {
+	reason := fmt.Sprintf("write %s to incident %d of org %d failed: %v", cmd.Kind, cmd.IncidentID, cmd.Org, cause)
+	if err := w.store.LedgerFailed(ctx, cmd.ID, reason); err != nil && !errors.Is(err, store.ErrNotFound) {
+		if errors.Is(err, store.ErrAlreadyApplied) {
+			log.Warn("write failed but the ledger says it was applied before; acknowledging", "err", cause)
+			return nil
+		}
+		return fmt.Errorf("record failure of %s: %w", cmd.ID, err)
+	}
+	if cmd.Reply != nil && cmd.Reply.CanReply() {
+		text := fmt.Sprintf("irisflow could not write %s to incident %d: %v", objectNoun(cmd), cmd.IncidentID, cause)
+		r := &flow.Reply{
+			ID:           errorReplyID(cmd),
+			InvocationID: invocationOf(cmd),
+			Final:        true,
+			Route:        *cmd.Reply,
+			Message:      resilient.ErrorReply(text),
+		}
+		if err := w.pub.Reply(ctx, r); err != nil {
+			return fmt.Errorf("error reply for %s: %w", cmd.ID, err)
+		}
+	}
+	log.Error("write failed for good; dead-lettering", "reason", cause)
+	return flow.Permanent(errors.New(reason))
+}
