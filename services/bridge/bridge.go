@@ -1,0 +1,166 @@
+// Package bridge is the STOMP ⇄ JetStream bridge: it takes Resilient's
+// function and action messages off the STOMP message destinations, hands
+// them to JetStream (FN) durably, and sends the replies that the workers put
+// on REPLIES back to Resilient's reply-to queues.
+//
+// Frame path (frames.go): MESSAGE → decode and validate (translate.go) →
+// publish to FN with Nats-Msg-Id = message-id → frame record (record.go) →
+// STOMP ACK. A frame is ACKed only after its PubAck; a frame that cannot be
+// work is ACKed after its dead letter and error reply are stored.
+//
+// Reply path (replies.go): REPLIES (durable consumer bridge-replies) → SEND
+// to reply-to with correlation-id and a receipt → JetStream ack after the
+// receipt. While the broker is unreachable, replies are Nak'ed with a delay.
+package bridge
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/go-stomp/stomp/v3"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/irisflow/irisflow/pkg/flow"
+)
+
+// Run runs the bridge until ctx is cancelled, then shuts down without losing
+// anything: it stops taking frames, finishes the frames in flight (publish and
+// ACK), lets the reply consumer drain, unsubscribes and disconnects. Frames
+// delivered but not handled are un-ACKed and the broker redelivers them.
+func Run(ctx context.Context, cfg Config) error {
+	cfg = cfg.withDefaults()
+	if err := cfg.validate(); err != nil {
+		return err
+	}
+	b, err := newBridge(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	return b.run(ctx)
+}
+
+type bridge struct {
+	cfg     Config
+	log     *slog.Logger
+	js      jetstream.JetStream
+	pub     flow.Publisher
+	records frameRecords
+	dialer  *dialer
+
+	mu   sync.Mutex
+	conn *stomp.Conn // current connection; nil while disconnected
+
+	// beforeAck, when set (tests), runs after an invocation's PubAck and
+	// frame record, before its ACK; returning true simulates a crash there:
+	// the connection is cut without ACK.
+	beforeAck func(inv *flow.Invocation) bool
+}
+
+func newBridge(ctx context.Context, cfg Config) (*bridge, error) {
+	log := cfg.Logger.With("service", "bridge")
+	log.Info("bridge starting", "config", cfg)
+	if err := flow.EnsureStreams(ctx, cfg.NATS, cfg.Streams); err != nil {
+		return nil, fmt.Errorf("bridge: %w", err)
+	}
+	recs, err := ensureFrameRecords(ctx, cfg.NATS, cfg.FrameTTL, cfg.Streams.Replicas)
+	if err != nil {
+		return nil, fmt.Errorf("bridge: %w", err)
+	}
+	d, err := newDialer(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return &bridge{cfg: cfg, log: log, js: cfg.NATS, pub: flow.Publisher{JS: cfg.NATS}, records: recs, dialer: d}, nil
+}
+
+func (b *bridge) run(ctx context.Context) error {
+	// Replies run under their own context, cancelled only once the frames
+	// are done, so that the connection stays up for them while they drain.
+	replyCtx, stopReplies := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopReplies()
+	repliesDone := make(chan error, 1)
+	go func() {
+		repliesDone <- flow.Consume(replyCtx, b.js, flow.BridgeConsumer, b.sendReply, flow.ConsumeOptions{
+			Service:     "bridge",
+			Concurrency: b.cfg.ReplyConcurrency,
+			Grace:       b.cfg.Grace,
+			Logger:      b.log,
+		})
+	}()
+
+	last := b.connectLoop(ctx) // returns after ctx is done, with the open connection if any
+
+	stopReplies()
+	var rerr error
+	select {
+	case rerr = <-repliesDone:
+	case <-time.After(b.cfg.Grace + 5*time.Second):
+		rerr = errors.New("bridge: reply consumer did not stop within the grace period")
+	}
+	b.setConn(nil)
+	if last != nil {
+		if err := last.Disconnect(); err != nil {
+			b.log.Debug("disconnect", "err", err)
+		}
+	}
+	b.log.Info("bridge stopped")
+	return rerr
+}
+
+// connectLoop connects, subscribes and serves frames, reconnecting with
+// backoff, until ctx is done. It returns the connection still open at that
+// moment (its subscriptions removed), or nil.
+func (b *bridge) connectLoop(ctx context.Context) *stomp.Conn {
+	bo := backoff{min: b.cfg.ReconnectMin, max: b.cfg.ReconnectMax}
+	for {
+		if ctx.Err() != nil {
+			return nil
+		}
+		conn, err := b.dialer.dial(ctx)
+		if err != nil {
+			d := bo.next()
+			b.log.Warn("broker unreachable; retrying", "err", err, "in", d)
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-time.After(d):
+			}
+			continue
+		}
+		b.log.Info("connected to broker", "addr", b.dialer.addr, "server", conn.Server())
+		b.setConn(conn)
+		start := time.Now()
+		err = b.serve(ctx, conn)
+		if err == nil { // ctx done, connection still good
+			return conn
+		}
+		b.setConn(nil)
+		_ = conn.MustDisconnect()
+		if time.Since(start) > b.cfg.ReconnectMax {
+			bo.reset()
+		}
+		d := bo.next()
+		b.log.Warn("broker connection lost; reconnecting", "err", err, "in", d)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(d):
+		}
+	}
+}
+
+func (b *bridge) setConn(c *stomp.Conn) {
+	b.mu.Lock()
+	b.conn = c
+	b.mu.Unlock()
+}
+
+func (b *bridge) current() *stomp.Conn {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.conn
+}

@@ -1,0 +1,250 @@
+package bridge
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/irisflow/irisflow/pkg/flow"
+	"github.com/irisflow/irisflow/pkg/testenv"
+	"github.com/irisflow/irisflow/sim/broker"
+	soarsim "github.com/irisflow/irisflow/sim/resilient/soar"
+)
+
+// brokerKind is one row of the broker table: every end-to-end test runs
+// against the embedded broker and a real ActiveMQ.
+type brokerKind struct {
+	name  string
+	start func(t *testing.T) string // returns stomp://host:port
+}
+
+var brokerKinds = []brokerKind{
+	{"embedded", func(t *testing.T) string {
+		b, err := broker.Start("127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { b.Close() })
+		return b.URL()
+	}},
+	{"activemq", activeMQ},
+}
+
+// activeMQ returns the URL of the real ActiveMQ ($IRISFLOW_TEST_ACTIVEMQ_URL,
+// default stomp://127.0.0.1:61613) and fails, never skips, when it is down.
+func activeMQ(t *testing.T) string {
+	u := os.Getenv("IRISFLOW_TEST_ACTIVEMQ_URL")
+	if u == "" {
+		u = "stomp://127.0.0.1:61613"
+	}
+	addr, _, err := parseStompURL(u)
+	if err != nil {
+		t.Fatalf("IRISFLOW_TEST_ACTIVEMQ_URL: %v", err)
+	}
+	c, err := net.DialTimeout("tcp", addr, 2*time.Second)
+	if err != nil {
+		t.Fatalf("no ActiveMQ STOMP listener at %s (%v): run .ci/activemq.sh as root, or set IRISFLOW_TEST_ACTIVEMQ_URL", addr, err)
+	}
+	c.Close()
+	return u
+}
+
+// env is one test's world: a broker, embedded NATS, the SOAR simulator on
+// unique destinations, and bridges started on demand.
+type env struct {
+	t       *testing.T
+	url     string
+	proxy   *proxy
+	js      jetstream.JetStream
+	dests   []Destination
+	soars   map[string]*soarsim.SOAR // by Destination.Queue()
+	streams flow.StreamOptions
+}
+
+func setup(t *testing.T, k brokerKind, orgs ...int64) *env {
+	t.Helper()
+	if len(orgs) == 0 {
+		orgs = []int64{201}
+	}
+	url := k.start(t)
+	addr, _, _ := parseStompURL(url)
+	n := testenv.StartNATS(t)
+	_, js := n.Connect(t)
+	e := &env{t: t, url: url, proxy: startProxy(t, addr), js: js, soars: map[string]*soarsim.SOAR{}}
+	name := fmt.Sprintf("dt_%s_%x", strings.ToLower(strings.NewReplacer("/", "_").Replace(t.Name())), rand.Uint32())
+	for _, org := range orgs {
+		d := Destination{Org: org, Name: name}
+		s, err := soarsim.New(soarsim.Config{BrokerURL: url, Org: org, Destination: name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		e.dests = append(e.dests, d)
+		e.soars[d.Queue()] = s
+	}
+	return e
+}
+
+func (e *env) soar(i int) *soarsim.SOAR { return e.soars[e.dests[i].Queue()] }
+
+func (e *env) config() Config {
+	return Config{
+		StompURL:     "stomp://" + e.proxy.addr(),
+		Destinations: e.dests,
+		Prefetch:     10,
+		HeartBeat:    5 * time.Second,
+		ReconnectMin: 50 * time.Millisecond,
+		ReconnectMax: 500 * time.Millisecond,
+		NATS:         e.js,
+		Streams:      e.streams,
+		Grace:        5 * time.Second,
+		Logger:       slog.New(slog.NewTextHandler(io.Discard, nil)),
+	}
+}
+
+// runBridge starts a bridge; stop cancels it and returns Run's error.
+func (e *env) runBridge(cfg Config, hook func(*flow.Invocation) bool) (stop func() error) {
+	e.t.Helper()
+	cfg = cfg.withDefaults()
+	if err := cfg.validate(); err != nil {
+		e.t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	b, err := newBridge(ctx, cfg)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	b.beforeAck = hook
+	done := make(chan error, 1)
+	go func() { done <- b.run(ctx) }()
+	var once sync.Once
+	var rerr error
+	stop = func() error {
+		once.Do(func() {
+			cancel()
+			select {
+			case rerr = <-done:
+			case <-time.After(30 * time.Second):
+				rerr = errors.New("bridge did not stop within 30s")
+			}
+		})
+		return rerr
+	}
+	e.t.Cleanup(func() { _ = stop() })
+	return stop
+}
+
+// invocations reads every message in FN (nobody consumes it in these tests).
+func (e *env) invocations() []flow.Invocation {
+	e.t.Helper()
+	return readStream[flow.Invocation](e.t, e.js, flow.StreamFN)
+}
+
+func (e *env) deadLetters() []flow.DeadLetter {
+	e.t.Helper()
+	return readStream[flow.DeadLetter](e.t, e.js, flow.StreamDLQ)
+}
+
+func readStream[T any](t *testing.T, js jetstream.JetStream, name string) []T {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	s, err := js.Stream(ctx, name)
+	if err != nil {
+		t.Fatalf("stream %s: %v", name, err)
+	}
+	info, err := s.Info(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []T
+	for seq := info.State.FirstSeq; seq <= info.State.LastSeq && info.State.Msgs > 0; seq++ {
+		m, err := s.GetMsg(ctx, seq)
+		if errors.Is(err, jetstream.ErrMsgNotFound) {
+			continue
+		}
+		if err != nil {
+			t.Fatalf("get %s #%d: %v", name, seq, err)
+		}
+		var v T
+		if err := json.Unmarshal(m.Data, &v); err != nil {
+			t.Fatalf("decode %s #%d: %v", name, seq, err)
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// waitFor polls cond until it holds, failing after 30s.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after 30s waiting for %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// proxy is a TCP proxy in front of the broker whose connections the test
+// can sever, as a network failure would.
+type proxy struct {
+	ln     net.Listener
+	target string
+	mu     sync.Mutex
+	conns  []net.Conn
+}
+
+func startProxy(t *testing.T, target string) *proxy {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &proxy{ln: ln, target: target}
+	t.Cleanup(func() { ln.Close(); p.sever() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			u, err := net.Dial("tcp", target)
+			if err != nil {
+				c.Close()
+				continue
+			}
+			p.mu.Lock()
+			p.conns = append(p.conns, c, u)
+			p.mu.Unlock()
+			go func() { io.Copy(u, c); u.Close() }()
+			go func() { io.Copy(c, u); c.Close() }()
+		}
+	}()
+	return p
+}
+
+func (p *proxy) addr() string { return p.ln.Addr().String() }
+
+// sever cuts every proxied connection.
+func (p *proxy) sever() {
+	p.mu.Lock()
+	cs := p.conns
+	p.conns = nil
+	p.mu.Unlock()
+	for _, c := range cs {
+		c.Close()
+	}
+}
