@@ -2,26 +2,21 @@ package store
 
 import (
 	"fmt"
-	"strings"
 
-	"golang.org/x/net/idna"
+	"github.com/irisflow/irisflow/pkg/domain"
 )
 
-// NormalizeDomain returns the form domains are stored and looked up in:
-// trimmed, without a trailing dot, lower-case ASCII with IDN labels in
-// punycode ("Bücher.Example." → "xn--bcher-kva.example"). Every store method
-// that takes a domain normalises it, and every domain it returns is
-// normalised.
+// NormalizeDomain returns the form domains are stored and looked up in, as
+// pkg/domain defines it: lower-case ASCII with IDN labels in punycode, no
+// trailing dot ("Bücher.Example." → "xn--bcher-kva.example"). Every store
+// method that takes a domain normalises it, and every domain it returns is
+// normalised. What is not a domain is refused with ErrInvalid.
 func NormalizeDomain(d string) (string, error) {
-	d = strings.TrimSuffix(strings.TrimSpace(d), ".")
-	if d == "" {
-		return "", fmt.Errorf("%w: empty domain", ErrInvalid)
-	}
-	a, err := idna.Punycode.ToASCII(strings.ToLower(d))
+	n, err := domain.Normalize(d)
 	if err != nil {
-		return "", fmt.Errorf("%w: domain %q: %v", ErrInvalid, d, err)
+		return "", fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
-	return strings.ToLower(a), nil
+	return n.ASCII, nil
 }
 
 // normalizeAll normalises ds, dropping duplicates while keeping first-seen

@@ -13,12 +13,29 @@ import (
 	"github.com/pressly/goose/v3/lock"
 )
 
+// MigrateOption adjusts Migrate.
+type MigrateOption func(*migrateConfig)
+
+type migrateConfig struct {
+	log *slog.Logger
+}
+
+// WithMigrateLogger logs each applied migration to l (default
+// slog.Default(); pass a logger with a discarding handler to stay quiet).
+func WithMigrateLogger(l *slog.Logger) MigrateOption {
+	return func(c *migrateConfig) { c.log = l }
+}
+
 // Migrate applies every pending migration of module migrations to the
 // database at url (goose, version table goose_db_version). It is a no-op when
 // the schema is current, and safe to run from several replicas at once: a
 // session-level advisory lock serialises them, and the later ones find
 // nothing left to do.
-func Migrate(ctx context.Context, url string) error {
+func Migrate(ctx context.Context, url string, opts ...MigrateOption) error {
+	mc := migrateConfig{log: slog.Default()}
+	for _, o := range opts {
+		o(&mc)
+	}
 	cfg, err := pgx.ParseConfig(url)
 	if err != nil {
 		return fmt.Errorf("store: migrate: parse database url: %w", err)
@@ -38,7 +55,7 @@ func Migrate(ctx context.Context, url string) error {
 		return fmt.Errorf("store: migrate: %w", err)
 	}
 	for _, r := range results {
-		slog.InfoContext(ctx, "store: migration applied",
+		mc.log.InfoContext(ctx, "store: migration applied",
 			"version", r.Source.Version, "file", r.Source.Path, "took", r.Duration)
 	}
 	return nil

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"log/slog"
 	"sync"
 	"testing"
 	"time"
@@ -57,7 +58,7 @@ func TestMigrateConcurrently(t *testing.T) {
 	errs := make([]error, replicas)
 	var wg sync.WaitGroup
 	for i := range replicas {
-		wg.Go(func() { errs[i] = store.Migrate(ctx, url) })
+		wg.Go(func() { errs[i] = store.Migrate(ctx, url, store.WithMigrateLogger(slog.New(slog.DiscardHandler))) })
 	}
 	wg.Wait()
 	for i, err := range errs {

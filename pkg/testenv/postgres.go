@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"os"
 	"os/exec"
@@ -49,7 +50,8 @@ func Postgres(t testing.TB) string {
 	dbURL := EmptyPostgres(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	if err := store.Migrate(ctx, dbURL); err != nil {
+	quiet := slog.New(slog.DiscardHandler)
+	if err := store.Migrate(ctx, dbURL, store.WithMigrateLogger(quiet)); err != nil {
 		t.Fatalf("testenv: migrate test database: %v", err)
 	}
 	return dbURL
