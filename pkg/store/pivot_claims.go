@@ -44,7 +44,7 @@ func (s *Store) ClaimPivotDomains(ctx context.Context, org, incident, runID int6
 	}
 	var held []string
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('incident_domains:' || $1::text || ':' || $2::text, 0))`,
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended(format('incident_domains:%s:%s', $1::bigint, $2::bigint), 0))`,
 			org, incident); err != nil {
 			return err
 		}
