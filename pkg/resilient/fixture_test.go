@@ -15,7 +15,7 @@ type recordedFrame struct {
 	Body    json.RawMessage   `json:"body"`
 }
 
-func loadFrame(t *testing.T) recordedFrame {
+func loadFrame(t testing.TB) recordedFrame {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(testenv.ResilientFixtures(t), "function_message_frame.json"))
 	if err != nil {
@@ -28,7 +28,7 @@ func loadFrame(t *testing.T) recordedFrame {
 	return f
 }
 
-func loadPayload(t *testing.T) json.RawMessage {
+func loadPayload(t testing.TB) json.RawMessage {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(testenv.ResilientFixtures(t), "result_payload.json"))
 	if err != nil {

@@ -93,3 +93,11 @@ func (s *Sim) sessionBody(principal string) map[string]any {
 	}
 	return body
 }
+
+// ExpireSessions ends every login session, as a SOAR session timeout
+// would: the next session-authenticated request answers 401.
+func (s *Sim) ExpireSessions() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	clear(s.sessions)
+}

@@ -20,14 +20,8 @@ import (
 	"github.com/go-stomp/stomp/v3/frame"
 
 	"github.com/irisflow/irisflow/pkg/resilient"
+	resilientsim "github.com/irisflow/irisflow/sim/resilient"
 )
-
-// Incidents is what the workflows' post-process scripts write to: the REST
-// simulator (*resilientsim.Sim) in practice.
-type Incidents interface {
-	AddNote(org, incident int64, format, content string)
-	AddRow(org, incident int64, table string, cells map[string]any)
-}
 
 // Config configures the SOAR STOMP simulator.
 type Config struct {
@@ -39,8 +33,9 @@ type Config struct {
 	Org int64
 	// Destination is the message destination's API name. Default "domaintools".
 	Destination string
-	// Sim receives the workflows' notes and rows. Optional (RunWorkflow needs it).
-	Sim Incidents
+	// Sim is the REST simulator whose incidents receive the workflows' notes
+	// and rows. Optional (RunWorkflow needs it).
+	Sim *resilientsim.Sim
 }
 
 // SOAR is a connected simulator.
