@@ -106,7 +106,7 @@ func findServer() (string, error) {
 	const howTo = "set IRISFLOW_TEST_DATABASE_URL to a PostgreSQL superuser URL, start PostgreSQL on 127.0.0.1:5432 (trust auth), or run .ci/run"
 	if u := os.Getenv("IRISFLOW_TEST_DATABASE_URL"); u != "" {
 		if err := ping(u, 5*time.Second); err != nil {
-			return "", fmt.Errorf("PostgreSQL at IRISFLOW_TEST_DATABASE_URL (%s) unreachable: %v", describe(u), err)
+			return "", fmt.Errorf("PostgreSQL at IRISFLOW_TEST_DATABASE_URL (%s) unreachable (%s): start it or point IRISFLOW_TEST_DATABASE_URL at a reachable PostgreSQL superuser URL", describe(u), oneLine(err))
 		}
 		return u, nil
 	}
@@ -118,10 +118,13 @@ func findServer() (string, error) {
 	}
 	u, err := dockerPostgres()
 	if err != nil {
-		return "", fmt.Errorf("no PostgreSQL at %s, and starting one in Docker failed (%v): %s", describe(DefaultTestDatabaseURL), err, howTo)
+		return "", fmt.Errorf("no PostgreSQL at %s, and starting one in Docker failed (%s): %s", describe(DefaultTestDatabaseURL), oneLine(err), howTo)
 	}
 	return u, nil
 }
+
+// oneLine flattens a multi-line error (pgx lists every address it dialled).
+func oneLine(err error) string { return strings.Join(strings.Fields(err.Error()), " ") }
 
 func ping(u string, timeout time.Duration) error {
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
