@@ -44,7 +44,7 @@ var columnLabels = map[string]string{
 	"Domain Status": "domain_status", "Create Date": "created_date", "Expiration Date": "expiration_date",
 	"IP Addresses": "ip_addresses", "Mail Servers": "mail_servers", "SPF Record": "spf_record",
 	"Name Servers": "name_servers", "SSL Certificate": "ssl_certificate", "Redirects To": "redirects_to",
-	"Google Adsense Tracking Code": "google_adsense_tracking_code",
+	"Google Adsense Tracking Code":   "google_adsense_tracking_code",
 	"Google Analytics Tracking Code": "google_analytics_tracking_code",
 }
 
@@ -60,7 +60,9 @@ func noteTagged(domain string, tags []string) string {
 func notePivotHeader(pivotType string) string {
 	return fmt.Sprintf("New Domains discovered from %s - Iris Pivot Function", pivotType)
 }
-func notePivotDomain(domain string) string { return fmt.Sprintf("DNS Name, %s, pivot from Iris", domain) }
+func notePivotDomain(domain string) string {
+	return fmt.Sprintf("DNS Name, %s, pivot from Iris", domain)
+}
 
 const (
 	noteNotFound = "Domain Not Found"
