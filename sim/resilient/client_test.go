@@ -325,6 +325,17 @@ func TestRetries(t *testing.T) {
 			t.Errorf("%d notes, want 1", n)
 		}
 	})
+	t.Run("503 with Retry-After retried on POST", func(t *testing.T) {
+		t.Parallel()
+		sim, url := setup(t, resilientsim.Config{})
+		sim.FailNext(1, http.StatusServiceUnavailable)
+		if _, err := client(t, url).AddNote(ctx(t), inc, resilient.Note{Content: "x"}); err != nil {
+			t.Fatal(err)
+		}
+		if n, notes := countRoute(sim, notesPOST), len(sim.Notes(org, inc)); n != 2 || notes != 1 {
+			t.Errorf("%d POSTs, %d notes; want 2 and 1", n, notes)
+		}
+	})
 	t.Run("429 past the context deadline is returned", func(t *testing.T) {
 		t.Parallel()
 		sim, url := setup(t, resilientsim.Config{})
