@@ -2,14 +2,18 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"log/slog"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/irisflow/irisflow/migrations"
 	"github.com/irisflow/irisflow/pkg/store"
 	"github.com/irisflow/irisflow/pkg/testenv"
 	"github.com/jackc/pgx/v5"
+	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
+	"github.com/pressly/goose/v3"
 )
 
 var wantTables = []string{"iris_profiles", "pivot_runs", "pivot_results", "pivot_searches", "incident_domains", "write_ledger", "iris_quota"}
@@ -80,5 +84,35 @@ func TestMigrateBadURL(t *testing.T) {
 	t.Parallel()
 	if err := store.Migrate(context.Background(), "postgres://%zz"); err == nil {
 		t.Fatal("Migrate with an unparsable URL succeeded")
+	}
+}
+
+// TestMigrationsDownAndUpAgain checks every Down section undoes its Up, so a
+// bad release can be rolled back with the goose CLI.
+func TestMigrationsDownAndUpAgain(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	url := testenv.Postgres(t)
+	db, err := sql.Open("pgx", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	p, err := goose.NewProvider(goose.DialectPostgres, db, migrations.FS, goose.WithDisableGlobalRegistry(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.DownTo(ctx, 0); err != nil {
+		t.Fatalf("down to 0: %v", err)
+	}
+	if _, _, tables := schemaState(t, ctx, url); tables != 0 {
+		t.Fatalf("%d tables left after migrating down to 0", tables)
+	}
+	if err := store.Migrate(ctx, url, store.WithMigrateLogger(slog.New(slog.DiscardHandler))); err != nil {
+		t.Fatalf("up again: %v", err)
+	}
+	if _, _, tables := schemaState(t, ctx, url); tables != len(wantTables) {
+		t.Fatalf("tables after up again = %d, want %d", tables, len(wantTables))
 	}
 }
