@@ -1,0 +1,181 @@
+package enricher
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/irisflow/irisflow/pkg/flow"
+	"github.com/irisflow/irisflow/pkg/iris"
+	"github.com/irisflow/irisflow/pkg/obs"
+	"github.com/irisflow/irisflow/pkg/store"
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// Investigator looks domains up in Iris Investigate; *iris.Client
+// implements it.
+type Investigator interface {
+	Investigate(ctx context.Context, domains []string) (*iris.Profiles, error)
+}
+
+// Defaults of Config and PlaybookConfig.
+const (
+	DefaultCacheTTL       = 24 * time.Hour
+	DefaultBatchWindow    = 25 * time.Millisecond
+	DefaultBatchSize      = 100 // also the most Iris accepts in one call
+	DefaultConcurrency    = 256
+	DefaultRiskThreshold  = 90
+	DefaultPivotThreshold = 300
+	DefaultPivotMaxDepth  = 1
+)
+
+// DefaultTags are the Iris tags whose presence the automatic playbook notes.
+var DefaultTags = []string{"phishing", "malware"}
+
+// DefaultPivotTypes are the pivots of the seed app's Auto Pivot workflow.
+var DefaultPivotTypes = []string{"ssl_hash", "ip", "email"}
+
+// Config configures Run.
+type Config struct {
+	// JS is the JetStream context (required). The FN, WRITES, REPLIES and
+	// DLQ streams must exist (flow.EnsureStreams).
+	JS jetstream.JetStream
+	// Store is the database: profile cache and history, incident domains
+	// (required).
+	Store *store.Store
+	// Iris answers cold lookups (required); usually an *iris.Client whose
+	// Limiter is the store's shared quota.
+	Iris Investigator
+	// Quota is the shared Iris request budget the Iris client waits on
+	// (optional). When set, a message whose lookup failed while Iris's
+	// pause is in force is retried when the pause ends.
+	Quota *store.Quota
+	// CacheTTL is how long a stored profile answers without asking Iris.
+	// Default 24h (DefaultCacheTTL).
+	CacheTTL time.Duration
+	// BatchWindow is how long a cold domain waits for others to share its
+	// Iris call. Default 25ms.
+	BatchWindow time.Duration
+	// BatchSize is the most domains in one Iris call; default and maximum 100.
+	BatchSize int
+	// Concurrency is how many FN messages are handled at once. Default 256;
+	// at most flow.EnricherConsumer's MaxAckPending (1000).
+	Concurrency int
+	// Grace is how long in-flight messages may finish after ctx ends.
+	// Default 20s (flow.Consume's).
+	Grace time.Duration
+	// Playbook is the automatic playbook of every org (defaults: see
+	// PlaybookConfig), unless Orgs has an entry for the org.
+	Playbook PlaybookConfig
+	// Orgs overrides Playbook per Resilient org id; unset fields of an
+	// override take the defaults, not Playbook's values.
+	Orgs map[int64]PlaybookConfig
+	// Ready receives the "enricher" readiness (optional).
+	Ready *obs.Readiness
+	// Logger defaults to slog.Default().
+	Logger *slog.Logger
+	// Now is the clock for Retrieval Date and Age. Default time.Now.
+	Now func() time.Time
+	// Host names this replica in result metrics. Default os.Hostname().
+	Host string
+	// Version is reported as metrics.package_version. Default "dev".
+	Version string
+}
+
+// PlaybookConfig is the automatic playbook of an org.
+type PlaybookConfig struct {
+	// Automatic runs the playbook on DNS Name artifact events; when false
+	// the action is only acknowledged. Default (nil) true.
+	Automatic *bool
+	// RiskThreshold: a risk score at or above it gets the note "High Risk
+	// domain observed: X, S". Default 90.
+	RiskThreshold int
+	// Tags are Iris tag labels (case-insensitive) whose presence gets a
+	// note. Default phishing, malware (DefaultTags).
+	Tags []string
+	// AutoPivot hands the profiled domain to the pivoter (pivots.auto).
+	// Default false.
+	AutoPivot bool
+	// PivotTypes are passed to the auto-pivot. Default ssl_hash, ip, email.
+	PivotTypes []string
+	// PivotThreshold is the guided-pivot count bound passed to the
+	// auto-pivot. Default 300.
+	PivotThreshold int
+	// PivotMaxDepth: only artifacts at a pivot depth below it are
+	// auto-pivoted (analysts' artifacts are depth 0). Default 1.
+	PivotMaxDepth int
+}
+
+// IsAutomatic reports whether the playbook runs on artifact events.
+func (p PlaybookConfig) IsAutomatic() bool { return p.Automatic == nil || *p.Automatic }
+
+func (p PlaybookConfig) withDefaults() PlaybookConfig {
+	if p.RiskThreshold <= 0 {
+		p.RiskThreshold = DefaultRiskThreshold
+	}
+	if p.Tags == nil {
+		p.Tags = DefaultTags
+	}
+	if len(p.PivotTypes) == 0 {
+		p.PivotTypes = DefaultPivotTypes
+	}
+	if p.PivotThreshold <= 0 {
+		p.PivotThreshold = DefaultPivotThreshold
+	}
+	if p.PivotMaxDepth <= 0 {
+		p.PivotMaxDepth = DefaultPivotMaxDepth
+	}
+	return p
+}
+
+// playbook returns the playbook of org, with defaults.
+func (c *Config) playbook(org int64) PlaybookConfig {
+	if p, ok := c.Orgs[org]; ok {
+		return p.withDefaults()
+	}
+	return c.Playbook.withDefaults()
+}
+
+// withDefaults validates c and fills in defaults.
+func (c Config) withDefaults() (Config, error) {
+	var errs []error
+	if c.JS == nil {
+		errs = append(errs, errors.New("JS is required"))
+	}
+	if c.Store == nil {
+		errs = append(errs, errors.New("Store is required"))
+	}
+	if c.Iris == nil {
+		errs = append(errs, errors.New("Iris is required"))
+	}
+	if c.CacheTTL <= 0 {
+		c.CacheTTL = DefaultCacheTTL
+	}
+	if c.BatchWindow <= 0 {
+		c.BatchWindow = DefaultBatchWindow
+	}
+	if c.BatchSize <= 0 || c.BatchSize > DefaultBatchSize {
+		c.BatchSize = DefaultBatchSize
+	}
+	if c.Concurrency <= 0 {
+		c.Concurrency = DefaultConcurrency
+	}
+	if maxPending := flow.EnricherConsumer.Config.MaxAckPending; c.Concurrency > maxPending {
+		c.Concurrency = maxPending
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.Version == "" {
+		c.Version = "dev"
+	}
+	if len(errs) > 0 {
+		return c, fmt.Errorf("enricher: config: %w", errors.Join(errs...))
+	}
+	return c, nil
+}

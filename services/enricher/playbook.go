@@ -1,0 +1,202 @@
+package enricher
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"github.com/irisflow/irisflow/pkg/flow"
+	"github.com/irisflow/irisflow/pkg/resilient"
+	"github.com/irisflow/irisflow/pkg/seed"
+	"github.com/irisflow/irisflow/pkg/store"
+)
+
+// Write command id suffixes of the automatic playbook, after the
+// invocation id. They make the commands of a redelivered action identical,
+// so the WRITES stream (and the writer's ledger) keep one of each.
+const (
+	WriteIDRow          = "/row"
+	WriteIDProfiledNote = "/note/profiled"
+	WriteIDHighRiskNote = "/note/high-risk"
+	WriteIDNotFoundNote = "/note/not-found"
+	WriteIDTagNote      = "/note/tag/" // + the tag label, lower case
+	AutoPivotIDSuffix   = "/autopivot"
+)
+
+// automatic runs the automatic playbook for a DNS Name artifact event:
+// profile (through the cache), one domaintools_results row and the notes,
+// the artifact recorded on the incident, the auto-pivot when configured,
+// then the action's acknowledgement.
+func (s *service) automatic(ctx context.Context, log *slog.Logger, inv *flow.Invocation) error {
+	var ad resilient.ActionData
+	if err := json.Unmarshal(inv.Body, &ad); err != nil {
+		return flow.Permanentf("decode action message: %w", err)
+	}
+	pb := s.cfg.playbook(inv.Org)
+	if !pb.IsAutomatic() {
+		return s.reply(ctx, inv, finalSeq, true, resilient.ActionAck(
+			fmt.Sprintf("irisflow: the automatic playbook is off for org %d", inv.Org)))
+	}
+	art := ad.Artifact
+	if art == nil {
+		return flow.Permanentf("action %s carries no artifact", inv.ID)
+	}
+	if !isDNSName(art.Type) {
+		return s.reply(ctx, inv, finalSeq, true, resilient.ActionAck(
+			fmt.Sprintf("irisflow: artifact %d is not a DNS Name; nothing to do", art.ID)))
+	}
+	incident := inv.IncidentID
+	if ad.Incident != nil && ad.Incident.ID != 0 {
+		incident = ad.Incident.ID
+	}
+	if incident == 0 {
+		incident = art.IncidentID
+	}
+	if incident == 0 {
+		return flow.Permanentf("action %s names no incident", inv.ID)
+	}
+	n, err := normalize("artifact value", art.Value)
+	if err != nil {
+		return err
+	}
+	name := displayName(n)
+	log = log.With("incident", incident, "domain", n.ASCII, "artifact", art.ID)
+
+	claim := store.IncidentDomain{Domain: n.ASCII, Depth: inv.Depth, Origin: store.OriginAnalyst}
+	if art.ID != 0 {
+		claim.ArtifactID = &art.ID
+	}
+	if _, err := s.cfg.Store.ClaimIncidentDomains(ctx, inv.Org, incident, []store.IncidentDomain{claim}); err != nil {
+		return fmt.Errorf("record artifact: %w", err)
+	}
+
+	ps, err := s.profiler.Profile(ctx, []string{n.ASCII}, false)
+	if err != nil {
+		return s.classify(ctx, err)
+	}
+	p := ps[n.ASCII]
+
+	cmds := s.playbookWrites(inv, incident, name, p, pb)
+	for _, c := range cmds {
+		if err := s.pub.Write(ctx, c); err != nil {
+			return fmt.Errorf("publish write %s: %w", c.ID, err)
+		}
+	}
+	pivoted := false
+	if pb.AutoPivot && p.Found() {
+		if pivoted, err = s.autoPivot(ctx, inv, incident, art.ID, n.ASCII, pb); err != nil {
+			return err
+		}
+	}
+	log.Info("playbook done", "found", p.Found(), "cached", p.Cached, "writes", len(cmds), "autopivot", pivoted)
+	return s.reply(ctx, inv, finalSeq, true, resilient.ActionAck(ackText(name, p, len(cmds), pivoted)))
+}
+
+// playbookWrites are the write commands of the playbook, with
+// deterministic ids.
+func (s *service) playbookWrites(inv *flow.Invocation, incident int64, name string, p Profiled, pb PlaybookConfig) []*flow.WriteCommand {
+	var reply *flow.Route
+	if inv.Route.CanReply() {
+		r := inv.Route
+		reply = &r
+	}
+	cmd := func(suffix string, kind flow.WriteKind) *flow.WriteCommand {
+		return &flow.WriteCommand{
+			ID: inv.ID + suffix, InvocationID: inv.ID, Org: inv.Org, IncidentID: incident,
+			Kind: kind, Reply: reply, ContextToken: inv.ContextToken, CreatedAt: s.cfg.Now().UTC(),
+		}
+	}
+	note := func(suffix, text string) *flow.WriteCommand {
+		c := cmd(suffix, flow.WriteNote)
+		c.Note = &flow.Note{Format: "text", Content: text}
+		return c
+	}
+	if !p.Found() {
+		return []*flow.WriteCommand{
+			note(WriteIDProfiledNote, seed.NoteProfiled(name)),
+			note(WriteIDNotFoundNote, seed.NoteDomainNotFound(name)),
+		}
+	}
+	row := cmd(WriteIDRow, flow.WriteRow)
+	row.Row = &flow.Row{Table: seed.TableName, Cells: seed.Row(seed.Format(p.Result, nil, s.cfg.Now()))}
+	out := []*flow.WriteCommand{row, note(WriteIDProfiledNote, seed.NoteProfiled(name))}
+	if ri := seed.Risk(p.Result); ri.HighRisk(pb.RiskThreshold) {
+		out = append(out, note(WriteIDHighRiskNote, seed.NoteHighRisk(name, *ri.Score)))
+	}
+	_, matched := seed.Tags(p.Result, pb.Tags)
+	for _, label := range matched {
+		out = append(out, note(WriteIDTagNote+tagID(label), seed.NoteTag(name, label)))
+	}
+	return out
+}
+
+// autoPivot hands the domain to the pivoter unless its pivot depth on the
+// incident has reached the configured maximum.
+func (s *service) autoPivot(ctx context.Context, inv *flow.Invocation, incident, artifactID int64, domain string, pb PlaybookConfig) (bool, error) {
+	depth := inv.Depth
+	rec, ok, err := s.cfg.Store.IncidentDomain(ctx, inv.Org, incident, domain)
+	if err != nil {
+		return false, fmt.Errorf("auto-pivot depth: %w", err)
+	}
+	if ok {
+		depth = rec.Depth
+	}
+	if depth >= pb.PivotMaxDepth {
+		return false, nil
+	}
+	body, err := json.Marshal(flow.AutoPivot{
+		Domain: domain, IncidentID: incident, ArtifactID: artifactID, Depth: depth,
+		Types: pb.PivotTypes, Threshold: pb.PivotThreshold,
+	})
+	if err != nil {
+		return false, fmt.Errorf("auto-pivot body: %w", err)
+	}
+	err = s.pub.Invocation(ctx, &flow.Invocation{
+		Version: flow.Version, ID: inv.ID + AutoPivotIDSuffix, ParentID: inv.ID, Kind: flow.KindPivotsAuto,
+		// The action is acknowledged here; the pivoter's work has no reply-to
+		// of its own, its results are notes and artifacts.
+		Route:        flow.Route{Org: inv.Org, Destination: inv.Destination},
+		Payload:      flow.PayloadInternal,
+		ContextToken: inv.ContextToken,
+		IncidentID:   incident, ArtifactID: artifactID, Depth: depth,
+		Body: body,
+	})
+	if err != nil {
+		return false, fmt.Errorf("publish auto-pivot: %w", err)
+	}
+	return true, nil
+}
+
+func isDNSName(t resilient.Ref) bool {
+	return t.ID == resilient.ArtifactDNSName || strings.EqualFold(t.Name, "DNS Name")
+}
+
+// tagID makes a tag label safe as part of a message id.
+func tagID(label string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '-', r == '_':
+			return r
+		case r >= 'A' && r <= 'Z':
+			return r + ('a' - 'A')
+		}
+		return '_'
+	}, strings.TrimSpace(label))
+}
+
+func ackText(name string, p Profiled, writes int, pivoted bool) string {
+	if !p.Found() {
+		return fmt.Sprintf("irisflow: DomainTools Iris has no data for %s", name)
+	}
+	risk := "no risk score"
+	if s, ok := p.Result.RiskScore(); ok {
+		risk = fmt.Sprintf("risk %d", s)
+	}
+	text := fmt.Sprintf("irisflow: profiled %s (%s); %d writes queued", name, risk, writes)
+	if pivoted {
+		text += "; auto-pivot started"
+	}
+	return text
+}
