@@ -278,5 +278,10 @@ func transportError(method, path string, err error) *Error {
 	if errors.As(err, &op) && op.Op == "dial" {
 		e.NotSent = true
 	}
+	// An untrusted certificate will not become trusted by retrying.
+	var cv *tls.CertificateVerificationError
+	if errors.As(err, &cv) {
+		e.Retryable, e.Message = false, "TLS certificate not trusted (set CAFile)"
+	}
 	return e
 }
