@@ -1,6 +1,9 @@
 module github.com/irisflow/irisflow/cmd/irisflow
 
-require github.com/irisflow/irisflow/pkg v0.0.0-00010101000000-000000000000
+require (
+	github.com/irisflow/irisflow/pkg v0.0.0-00010101000000-000000000000
+	github.com/irisflow/irisflow/sim v0.0.0-00010101000000-000000000000
+)
 
 go 1.26.8
 

@@ -46,7 +46,7 @@ func startApp(t *testing.T, url, queue string, respond func(fn string, inputs ma
 			_ = c.Ack(m)
 			var body struct {
 				Function struct{ Name string } `json:"function"`
-				Inputs   map[string]any       `json:"inputs"`
+				Inputs   map[string]any        `json:"inputs"`
 			}
 			_ = json.Unmarshal(m.Body, &body)
 			cid := m.Header.Get("correlation-id")
