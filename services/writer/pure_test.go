@@ -55,7 +55,7 @@ func TestMatchNote(t *testing.T) {
 		{"other content", []resilient.Comment{note(1, "other", since)}, 0, false},
 		{"same content, too old", []resilient.Comment{note(1, "hello", since.Add(-time.Minute))}, 0, false},
 		{"same content, in window", []resilient.Comment{note(1, "other", since), note(2, " hello\n", since.Add(time.Second))}, 2, true},
-		{"earliest in window wins", []resilient.Comment{note(3, "hello", since.Add(2 * time.Second)), note(2, "hello", since)}, 2, true},
+		{"earliest in window wins", []resilient.Comment{note(3, "hello", since.Add(2*time.Second)), note(2, "hello", since)}, 2, true},
 		{"no create date counts as recent", []resilient.Comment{{ID: 9, Text: resilient.Text{Content: "hello"}}}, 9, true},
 	}
 	for _, tt := range tests {
