@@ -312,3 +312,25 @@ func TestSettingsLogMasksSecrets(t *testing.T) {
 		t.Errorf("log value %q does not show the masked database URL", out)
 	}
 }
+
+func TestOrgLimitsArePerOrg(t *testing.T) {
+	t.Parallel()
+	l := newOrgLimits(5)
+	// Wait fails at once when the wait would outlast the context, so the
+	// budget shows without timing anything.
+	ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
+	defer cancel()
+	for i := range 5 {
+		if err := l.wait(ctx, 201); err != nil {
+			t.Fatalf("request %d within the burst: %v", i+1, err)
+		}
+	}
+	short, cancelShort := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancelShort()
+	if err := l.wait(short, 201); err == nil {
+		t.Error("a 6th request in the same second of org 201 was not held back")
+	}
+	if err := l.wait(short, 202); err != nil {
+		t.Errorf("org 202 is held back by org 201: %v", err)
+	}
+}

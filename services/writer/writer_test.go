@@ -270,6 +270,29 @@ func TestWriterPausesOnAuthFailure(t *testing.T) {
 	}
 }
 
+// TestWriterStopsWhilePaused: shutting down while writes are paused gives
+// the message back (it stays in WRITES, not failed, not dead-lettered).
+func TestWriterStopsWhilePaused(t *testing.T) {
+	t.Parallel()
+	e := setup(t, resilientsim.Config{})
+	creds := &brokenCredentials{next: http.DefaultTransport}
+	creds.broken.Store(true)
+	e.transport = creds
+	stop := e.start(t, e.config())
+	e.publish(t, noteCmd("stop-1", "never written"))
+	eventually(t, wait, "paused", func() bool { return len(e.ready.NotReady()) == 1 })
+	stop() // fails the test if Run does not return within 30s
+	if e.drained(t) {
+		t.Error("the paused command left WRITES")
+	}
+	if dl := e.deadLetters(t); len(dl) != 0 {
+		t.Errorf("dead letters: %+v", dl)
+	}
+	if le := e.ledger(t, "stop-1"); le.State != store.LedgerPending {
+		t.Errorf("ledger state %s, want pending", le.State)
+	}
+}
+
 // TestWriterDeadLetters: a command Resilient refuses for good (unknown
 // column) or a bad envelope is dead-lettered with the reason, a waiting
 // function gets an error reply, and the next command is still applied.

@@ -81,7 +81,7 @@ func run(ctx context.Context, log *slog.Logger) error {
 		}()
 	}
 
-	return writer.Run(ctx, writer.Config{
+	err = writer.Run(ctx, writer.Config{
 		JS:            js,
 		Store:         st,
 		Clients:       s.Clients(log),
@@ -90,4 +90,8 @@ func run(ctx context.Context, log *slog.Logger) error {
 		Ready:         ready,
 		Logger:        log,
 	})
+	if err == nil {
+		log.Info("writer stopped")
+	}
+	return err
 }
