@@ -58,7 +58,11 @@ GET /_sim/counters shows what was served; POST /_sim/reset zeroes it.`,
 			<-ctx.Done()
 			sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()
-			return stop(sctx)
+			if err := stop(sctx); err != nil {
+				return err
+			}
+			log.Info("Iris simulator stopped", "counters", s.Counters())
+			return nil
 		},
 	}
 	f := cmd.Flags()

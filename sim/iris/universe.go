@@ -192,11 +192,11 @@ func (g *gen) cluster(size, resultCap int) {
 	if large { // bulk registrations: fewer shared hosts, more NS/registrant
 		attrs[0].mode = modeSplit
 	}
-	any := false
+	hasShared := false
 	for _, a := range attrs {
-		any = any || a.mode == modeShared
+		hasShared = hasShared || a.mode == modeShared
 	}
-	if !any {
+	if !hasShared {
 		attrs[1].mode = modeShared
 	}
 	for _, a := range attrs {
