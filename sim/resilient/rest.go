@@ -17,6 +17,8 @@ type reply struct {
 	status  int
 	body    any
 	cookies []*http.Cookie
+	// after runs once the sim's lock is released (rules fired by the request).
+	after func()
 }
 
 func errorReply(status int, msg string) reply {
@@ -46,6 +48,9 @@ func (s *Sim) route(pattern string, auth bool, h func(*http.Request, string) rep
 		rec.Status = rep.status
 		s.record(rec)
 		write(w, rep)
+		if rep.after != nil {
+			rep.after() // before the handler returns, so the client sees the reply after the rule fired
+		}
 	})
 }
 
@@ -67,7 +72,9 @@ func (s *Sim) serve(r *http.Request, auth bool, h func(*http.Request, string) re
 	}
 	rep := h(r, principal)
 	if s.afterCommitFault(r.Method, rep.status) {
-		return errorReply(http.StatusInternalServerError, "simulated failure after commit")
+		fail := errorReply(http.StatusInternalServerError, "simulated failure after commit")
+		fail.after = rep.after // the object exists: its rules fire
+		return fail
 	}
 	return rep
 }
@@ -273,15 +280,20 @@ func (s *Sim) postArtifact(r *http.Request, _ string) reply {
 			}
 		}
 	}
-	a, _, err := s.data.addArtifact(orgID, inc.inc.ID, typ, in.Value, in.Description, in.Properties, s.now())
+	a, created, err := s.data.addArtifact(orgID, inc.inc.ID, typ, in.Value, in.Description, in.Properties, s.now())
 	if err != nil {
 		return errorReply(http.StatusBadRequest, err.Error())
 	}
+	var after func()
+	if created && s.onArtifact != nil {
+		hook, org, incID, made := s.onArtifact, orgID, inc.inc.ID, a
+		after = func() { hook(org, incID, made) }
+	}
 	a = renderArtifact(a, names(r))
 	if s.cfg.ArtifactReplyObject {
-		return reply{status: http.StatusOK, body: a}
+		return reply{status: http.StatusOK, body: a, after: after}
 	}
-	return reply{status: http.StatusOK, body: []resilient.Artifact{a}}
+	return reply{status: http.StatusOK, body: []resilient.Artifact{a}, after: after}
 }
 
 // decodeBody decodes a JSON request body, numbers as json.Number.

@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"sync"
 	"time"
+
+	"github.com/irisflow/irisflow/pkg/resilient"
 )
 
 // Sim is a simulated SOAR REST server with in-memory data. It is safe for
@@ -23,6 +25,18 @@ type Sim struct {
 	faults   faults
 	reqs     requests
 	now      func() time.Time
+	// onArtifact is the "artifact created" rule (OnArtifactCreated).
+	onArtifact func(org, incident int64, a resilient.Artifact)
+}
+
+// OnArtifactCreated registers f as the rule SOAR runs when an artifact is
+// created through the REST API (not through AddArtifact): as a Resilient rule
+// "artifact created" sends the artifact to a message destination. f runs
+// after the request's changes are visible and before its reply is sent.
+func (s *Sim) OnArtifactCreated(f func(org, incident int64, a resilient.Artifact)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.onArtifact = f
 }
 
 // New builds a Sim from cfg (see Config for defaults).

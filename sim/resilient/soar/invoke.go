@@ -174,7 +174,14 @@ func (s *SOAR) dispatch(ctx context.Context, payload string, body any, o invokeO
 	if err := s.sendFrame(h, b); err != nil {
 		return Invocation{}, err
 	}
-	return Invocation{CorrelationID: cid, Payload: payload, SentAt: now}, nil
+	inv := Invocation{CorrelationID: cid, Payload: payload, SentAt: now}
+	if fn, ok := body.(map[string]any)["function"].(map[string]any); ok {
+		inv.Function, _ = fn["name"].(string)
+	}
+	s.mu.Lock()
+	s.sent = append(s.sent, inv)
+	s.mu.Unlock()
+	return inv, nil
 }
 
 // contextToken is a JWT-shaped Co3ContextToken (header.claims.signature).

@@ -47,6 +47,7 @@ type SOAR struct {
 	send   *stomp.Conn
 
 	mu      sync.Mutex
+	sent    []Invocation // every message dispatched, in order
 	replies map[string][]resilient.Ack
 	notify  chan struct{} // closed and replaced on every reply
 
