@@ -4,6 +4,8 @@ go 1.26.8
 
 require github.com/irisflow/irisflow/migrations v0.0.0-00010101000000-000000000000
 
+require github.com/irisflow/irisflow/sim v0.0.0-00010101000000-000000000000
+
 require (
 	github.com/antithesishq/antithesis-sdk-go v0.8.0-default-no-op // indirect
 	github.com/go-stomp/stomp/v3 v3.1.3 // indirect

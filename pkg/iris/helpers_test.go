@@ -95,8 +95,15 @@ func (f *fakeIris) form(i int) url.Values {
 // config.
 func (f *fakeIris) client(t *testing.T, mutate ...func(*iris.Config)) *iris.Client {
 	t.Helper()
+	return newClient(t, f.srv.URL, mutate...)
+}
+
+// newClient returns a Client for baseURL with the test credentials and
+// fast retries.
+func newClient(t *testing.T, baseURL string, mutate ...func(*iris.Config)) *iris.Client {
+	t.Helper()
 	cfg := iris.Config{
-		BaseURL: f.srv.URL, Username: testUser, APIKey: testKey,
+		BaseURL: baseURL, Username: testUser, APIKey: testKey,
 		RetryBase: time.Millisecond, RetryMax: 5 * time.Millisecond,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	}
