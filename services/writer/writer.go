@@ -23,9 +23,10 @@ func Run(ctx context.Context, cfg Config) error {
 	if err := cfg.validate(); err != nil {
 		return err
 	}
-	stop := make(chan struct{})
-	var stopOnce sync.Once
-	closeStop := func() { stopOnce.Do(func() { close(stop) }) }
+	// stopped ends when ctx does or Run returns: handlers waiting on a
+	// paused org then give their message back at once, and the credential
+	// probes end.
+	stopped, stop := context.WithCancel(ctx)
 	w := &writer{
 		cfg:     cfg,
 		store:   cfg.Store,
@@ -35,13 +36,10 @@ func Run(ctx context.Context, cfg Config) error {
 		locks:   newKeyLocks(),
 		clients: map[int64]*resilient.Client{},
 	}
-	w.gate = newAuthGate(stop, cfg.AuthProbeInterval, cfg.Ready, w.log)
-	cfg.Ready.Set(ReadinessComponent, true, "")
-	// On shutdown, handlers waiting on a paused org give their message back
-	// at once, and the credential probes end.
+	w.gate = newAuthGate(stopped.Done(), cfg.AuthProbeInterval, cfg.Ready, w.log)
 	defer w.gate.close()
-	defer closeStop()
-	defer context.AfterFunc(ctx, closeStop)()
+	defer stop() // runs before gate.close
+	cfg.Ready.Set(ReadinessComponent, true, "")
 
 	err := flow.Consume(ctx, cfg.JS, flow.WriterConsumer, w.handle, flow.ConsumeOptions{
 		Service:     "writer",
