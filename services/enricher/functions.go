@@ -203,6 +203,11 @@ func (s *service) formatContent(in resilient.Inputs, p Profiled) (map[string]any
 	for _, c := range in.MultiSelect(InputFormatOptions) {
 		names = append(names, strings.Split(c.Name, ",")...)
 	}
+	if len(names) == 0 { // a text input: "Analytics, Hosting"
+		if s, ok := in.String(InputFormatOptions); ok {
+			names = strings.Split(s, ",")
+		}
+	}
 	groups, err := seed.ParseGroups(names)
 	if err != nil {
 		return nil, badInput("%s: %v", InputFormatOptions, err)

@@ -22,7 +22,6 @@ type service struct {
 	log      *slog.Logger
 	pub      flow.Publisher
 	profiler *Profiler
-	batcher  *batcher
 }
 
 // Run consumes the enricher's FN work until ctx is done, then stops
@@ -32,8 +31,11 @@ func Run(ctx context.Context, cfg Config) error {
 	if err != nil {
 		return err
 	}
-	defer s.batcher.wait()
+	defer s.profiler.Close()
 	if _, err := flow.EnricherConsumer.Ensure(ctx, s.cfg.JS); err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
 		s.setReady(false, err.Error())
 		return fmt.Errorf("enricher: %w", err)
 	}
@@ -48,6 +50,9 @@ func Run(ctx context.Context, cfg Config) error {
 		Logger:       s.log,
 	})
 	s.setReady(false, "stopped")
+	if err != nil && ctx.Err() != nil {
+		return nil // stopped while starting to consume
+	}
 	if err != nil {
 		return fmt.Errorf("enricher: %w", err)
 	}
@@ -65,10 +70,9 @@ func newService(ctx context.Context, cfg Config) (*service, error) {
 	s := &service{cfg: cfg, log: cfg.Logger.With("service", "enricher"), pub: flow.Publisher{JS: cfg.JS}}
 	// Batches run under a context that outlives ctx's cancellation, so that
 	// messages finishing during the shutdown grace still get their answers.
-	s.batcher = newBatcher(context.WithoutCancel(ctx), cfg.Iris, cfg.Store.SaveProfiles,
+	s.profiler = NewProfiler(context.WithoutCancel(ctx), cfg.Store, cfg.Iris, cfg.CacheTTL,
 		cfg.BatchWindow, cfg.BatchSize, cfg.Now, s.log)
-	s.batcher.observe = s.observeIris
-	s.profiler = &Profiler{store: cfg.Store, ttl: cfg.CacheTTL, batcher: s.batcher, now: cfg.Now}
+	s.profiler.observe = s.observeIris
 	return s, nil
 }
 

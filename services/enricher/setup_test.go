@@ -1,0 +1,303 @@
+package enricher
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/irisflow/irisflow/pkg/flow"
+	"github.com/irisflow/irisflow/pkg/iris"
+	"github.com/irisflow/irisflow/pkg/obs"
+	"github.com/irisflow/irisflow/pkg/resilient"
+	"github.com/irisflow/irisflow/pkg/store"
+	"github.com/irisflow/irisflow/pkg/testenv"
+	irissim "github.com/irisflow/irisflow/sim/iris"
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+const (
+	testOrg   = 201
+	testDest  = "domaintools"
+	waitBound = 60 * time.Second
+)
+
+// harness is a running enricher with real NATS, Postgres and the Iris simulator.
+type harness struct {
+	t     *testing.T
+	js    jetstream.JetStream
+	sim   *irissim.Server
+	store *store.Store
+	ready *obs.Readiness
+	cfg   Config
+	stop  func()
+	seq   int
+	mu    sync.Mutex
+}
+
+type options struct {
+	sim      irissim.Config
+	irisKey  string
+	retries  int
+	mutate   func(*Config)
+	noRun    bool
+	universe int
+}
+
+func setup(t *testing.T, opts ...func(*options)) *harness {
+	t.Helper()
+	o := options{retries: iris.NoRetries, irisKey: "demo-key"}
+	for _, f := range opts {
+		f(&o)
+	}
+	n := testenv.StartNATS(t)
+	_, js := n.Connect(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	if err := flow.EnsureStreams(ctx, js, flow.StreamOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	st := testenv.PostgresStore(t)
+	sim, err := irissim.New(o.sim)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(sim.Handler())
+	t.Cleanup(srv.Close)
+	client, err := iris.New(iris.Config{BaseURL: srv.URL, Username: "demo", APIKey: o.irisKey, MaxRetries: o.retries,
+		Logger: quietLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &harness{t: t, js: js, sim: sim, store: st, ready: obs.NewReadiness()}
+	h.cfg = Config{JS: js, Store: st, Iris: client, Ready: h.ready, Logger: quietLogger(), Grace: 5 * time.Second}
+	if o.mutate != nil {
+		o.mutate(&h.cfg)
+	}
+	if !o.noRun {
+		h.start()
+	}
+	return h
+}
+
+// start runs the enricher until the test ends.
+func (h *harness) start() {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- Run(ctx, h.cfg) }()
+	h.stop = func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				h.t.Errorf("Run: %v", err)
+			}
+		case <-time.After(30 * time.Second):
+			h.t.Errorf("Run did not return within 30s of cancel")
+		}
+	}
+	h.t.Cleanup(h.stop)
+}
+
+func quietLogger() *slog.Logger {
+	if os.Getenv("ENRICHER_TEST_LOG") != "" {
+		return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	return slog.New(slog.NewTextHandler(discard{}, nil))
+}
+
+type discard struct{}
+
+func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+// invocation builds a function invocation.
+func (h *harness) function(kind flow.Kind, inputs map[string]any) *flow.Invocation {
+	h.mu.Lock()
+	h.seq++
+	id := fmt.Sprintf("ID:test-%s-%d", h.t.Name(), h.seq)
+	h.mu.Unlock()
+	name := ""
+	for fn, k := range flow.FunctionKinds {
+		if k == kind {
+			name = fn
+		}
+	}
+	body, err := json.Marshal(map[string]any{
+		"function": map[string]any{"id": 1, "name": name, "display_name": name},
+		"inputs":   inputs, "workflow": nil, "workflow_instance": nil, "groups": []any{}, "playbook_instance": nil,
+		"principal": map[string]any{"id": 1, "type": "user", "name": "a@example.com", "display_name": "A"},
+	})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return &flow.Invocation{Version: flow.Version, ID: id, Kind: kind, Function: name, Payload: flow.PayloadFunction,
+		Route: flow.Route{Org: testOrg, Destination: testDest, ReplyTo: "/queue/acks.201.domaintools", CorrelationID: "invid:" + id},
+		Body:  body}
+}
+
+// action builds an automatic-playbook invocation for a DNS Name artifact.
+func (h *harness) action(incident, artifact int64, value string) *flow.Invocation {
+	h.mu.Lock()
+	h.seq++
+	id := fmt.Sprintf("ID:action-%s-%d", h.t.Name(), h.seq)
+	h.mu.Unlock()
+	body, err := json.Marshal(map[string]any{
+		"action_id": 7, "object_type": 4,
+		"incident": map[string]any{"id": incident, "name": "phish", "org_id": testOrg},
+		"artifact": map[string]any{"id": artifact, "type": map[string]any{"id": 2, "name": "DNS Name"}, "value": value, "inc_id": incident},
+	})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return &flow.Invocation{Version: flow.Version, ID: id, Kind: flow.KindAuto, Payload: flow.PayloadAction,
+		Route:      flow.Route{Org: testOrg, Destination: testDest, ReplyTo: "/queue/acks.201.domaintools", CorrelationID: "invid:" + id},
+		IncidentID: incident, ArtifactID: artifact, Body: body}
+}
+
+func (h *harness) publish(invs ...*flow.Invocation) {
+	h.t.Helper()
+	pub := flow.Publisher{JS: h.js}
+	for _, inv := range invs {
+		if err := pub.Invocation(context.Background(), inv); err != nil {
+			h.t.Fatal(err)
+		}
+	}
+}
+
+// collector reads a work-queue stream through its own consumer.
+type collector struct {
+	t    *testing.T
+	cons jetstream.Consumer
+}
+
+func (h *harness) collect(stream, filter, name string) *collector {
+	h.t.Helper()
+	cons, err := h.js.CreateOrUpdateConsumer(context.Background(), stream, jetstream.ConsumerConfig{
+		Durable: name, FilterSubject: filter, AckPolicy: jetstream.AckExplicitPolicy, MaxAckPending: 10000,
+	})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return &collector{t: h.t, cons: cons}
+}
+
+// next returns up to n messages, waiting at most waitBound for them all.
+func (c *collector) take(n int) [][]byte {
+	c.t.Helper()
+	var out [][]byte
+	deadline := time.Now().Add(waitBound)
+	for len(out) < n && time.Now().Before(deadline) {
+		batch, err := c.cons.Fetch(n-len(out), jetstream.FetchMaxWait(500*time.Millisecond))
+		if err != nil {
+			c.t.Fatal(err)
+		}
+		for m := range batch.Messages() {
+			out = append(out, m.Data())
+			_ = m.Ack()
+		}
+	}
+	if len(out) < n {
+		c.t.Fatalf("got %d messages within %s, want %d", len(out), waitBound, n)
+	}
+	return out
+}
+
+// quiet asserts no more messages arrive for d (used after the expected
+// ones, to catch duplicates).
+func (c *collector) none(d time.Duration) {
+	c.t.Helper()
+	batch, err := c.cons.Fetch(1, jetstream.FetchMaxWait(d))
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	for m := range batch.Messages() {
+		c.t.Errorf("unexpected extra message on %s: %s", m.Subject(), m.Data())
+	}
+}
+
+// replyOf decodes a REPLIES message.
+func replyOf(t *testing.T, data []byte) (*flow.Reply, *resilient.Ack) {
+	t.Helper()
+	r, err := flow.Decode[flow.Reply](data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := resilient.DecodeReply(r.Message)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r, a
+}
+
+// finals waits for the final replies of n invocations and returns them by
+// invocation id (status replies are checked to come first).
+func (h *harness) finals(c *collector, n int) map[string]*resilient.Ack {
+	h.t.Helper()
+	out := map[string]*resilient.Ack{}
+	deadline := time.Now().Add(waitBound)
+	for len(out) < n && time.Now().Before(deadline) {
+		batch, err := c.cons.Fetch(1000, jetstream.FetchMaxWait(500*time.Millisecond))
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		for m := range batch.Messages() {
+			_ = m.Ack()
+			r, a := replyOf(h.t, m.Data())
+			if !r.Final {
+				continue
+			}
+			if _, dup := out[r.InvocationID]; dup {
+				h.t.Errorf("second final reply for %s", r.InvocationID)
+			}
+			out[r.InvocationID] = a
+		}
+	}
+	if len(out) < n {
+		h.t.Fatalf("got %d final replies within %s, want %d", len(out), waitBound, n)
+	}
+	return out
+}
+
+// content decodes the content of a final result.
+func content(t *testing.T, a *resilient.Ack) map[string]any {
+	t.Helper()
+	p, err := a.Payload()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p == nil {
+		t.Fatalf("reply has no result payload: %+v (message %q)", a, a.Message)
+	}
+	c, ok := p.Content.(map[string]any)
+	if !ok {
+		t.Fatalf("content is %T", p.Content)
+	}
+	return c
+}
+
+// eventually polls cond until it holds or the bound passes.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(waitBound)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not within %s", what, waitBound)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+
+func fetchWait() jetstream.FetchOpt { return jetstream.FetchMaxWait(500 * time.Millisecond) }
+
+// consuming reports whether the enricher has said it is ready.
+func (h *harness) consuming() bool {
+	ok, st := h.ready.Ready()
+	_, registered := st[ReadinessComponent]
+	return ok && registered
+}
