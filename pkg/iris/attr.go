@@ -36,6 +36,14 @@ type attrWire struct {
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (a *Attr) UnmarshalJSON(data []byte) error {
+	if v, _, n, counted, ok := fastAttr(data); ok {
+		*a = Attr{Value: v, Count: n, Uncounted: !counted}
+		return nil
+	}
+	return a.slowUnmarshal(data)
+}
+
+func (a *Attr) slowUnmarshal(data []byte) error {
 	switch jsonKind(data) {
 	case '{':
 		var w attrWire
@@ -139,6 +147,21 @@ type intAttrWire struct {
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (a *IntAttr) UnmarshalJSON(data []byte) error {
+	if v, isNum, n, counted, ok := fastAttr(data); ok && (isNum || v == "") {
+		iv := 0
+		if v != "" {
+			var err error
+			if iv, err = parseNumber(v); err != nil {
+				return a.slowUnmarshal(data)
+			}
+		}
+		*a = IntAttr{Value: iv, Count: n, Uncounted: !counted}
+		return nil
+	}
+	return a.slowUnmarshal(data)
+}
+
+func (a *IntAttr) slowUnmarshal(data []byte) error {
 	switch jsonKind(data) {
 	case '{':
 		var w intAttrWire
