@@ -1,6 +1,8 @@
 package bridge
 
 import (
+	"github.com/irisflow/irisflow/pkg/stomplog"
+
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -67,6 +69,7 @@ func (d *dialer) dial(ctx context.Context) (*stomp.Conn, error) {
 	host, _, _ := net.SplitHostPort(d.addr)
 	conn, err := stomp.ConnectWithContext(ctx, nc,
 		stomp.ConnOpt.Login(d.cfg.Login, d.cfg.Passcode),
+		stomp.ConnOpt.Logger(stomplog.New(d.cfg.Logger)),
 		stomp.ConnOpt.Host(host),
 		stomp.ConnOpt.AcceptVersion(stomp.V12),
 		stomp.ConnOpt.HeartBeat(d.cfg.HeartBeat, d.cfg.HeartBeat),

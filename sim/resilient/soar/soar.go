@@ -8,6 +8,8 @@
 package soarsim
 
 import (
+	"github.com/irisflow/irisflow/pkg/stomplog"
+
 	"context"
 	"errors"
 	"fmt"
@@ -126,7 +128,8 @@ func (s *SOAR) ActionsQueue() string {
 func (s *SOAR) ReplyTo() string { return resilient.AcksDestination(s.cfg.Org, s.cfg.Destination) }
 
 func (s *SOAR) dial() (*stomp.Conn, error) {
-	opts := []func(*stomp.Conn) error{stomp.ConnOpt.AcceptVersion(stomp.V12), stomp.ConnOpt.HeartBeat(15*time.Second, 15*time.Second)}
+	opts := []func(*stomp.Conn) error{stomp.ConnOpt.AcceptVersion(stomp.V12), stomp.ConnOpt.HeartBeat(15*time.Second, 15*time.Second),
+		stomp.ConnOpt.Logger(stomplog.New(nil))}
 	if s.cfg.Login != "" {
 		opts = append(opts, stomp.ConnOpt.Login(s.cfg.Login, s.cfg.Passcode))
 	}

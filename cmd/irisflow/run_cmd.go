@@ -1,0 +1,40 @@
+package main
+
+import (
+	"log/slog"
+
+	"github.com/spf13/cobra"
+
+	"github.com/irisflow/irisflow/pkg/config"
+)
+
+func init() { addCommand(newRunCmd) }
+
+func newRunCmd() *cobra.Command {
+	var file string
+	cmd := &cobra.Command{
+		Use:   "run",
+		Short: "Run the bridge, enricher, pivoter and writer in one process against real endpoints",
+		Long: `Run irisflow's services in one process (all four by default; IRISFLOW_SERVICES or
+"services:" selects some) against a real Resilient, a real Iris account, NATS JetStream
+and PostgreSQL. Configuration comes from --config (YAML) and IRISFLOW_* variables, is
+validated at start and logged with secrets masked. See README.md for every option.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := config.Load(file, nil)
+			if err != nil {
+				return err
+			}
+			log := slog.Default().With("host", hostname())
+			log.Info("irisflow starting", "version", version, "config", "\n"+cfg.String())
+			p, err := newPipeline(cmd.Context(), cfg, log)
+			if err != nil {
+				return err
+			}
+			defer p.Close()
+			return p.Run(cmd.Context())
+		},
+	}
+	cmd.Flags().StringVar(&file, "config", "", "YAML configuration file (IRISFLOW_* variables override it)")
+	return cmd
+}
