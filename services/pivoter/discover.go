@@ -1,0 +1,68 @@
+package pivoter
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"log/slog"
+	"slices"
+
+	"github.com/irisflow/irisflow/pkg/flow"
+	"github.com/irisflow/irisflow/pkg/iris"
+	"github.com/irisflow/irisflow/pkg/pivot"
+	"github.com/irisflow/irisflow/pkg/seed"
+)
+
+// discover answers Discover Actionable Pivots: dt_iris_data_in (the
+// profile a workflow got from Profile Domain with Iris) and dt_pivot_count
+// (default Threshold) → {"dt_pivot_data", "pivots", "threshold"}. A result
+// set without results (domain not found) has no pivots; input that is not
+// Iris data is bad input.
+func (p *pivoter) discover(ctx context.Context, log *slog.Logger, inv *flow.Invocation) error {
+	start := p.cfg.Now()
+	in, err := functionInputs(inv)
+	if err != nil {
+		return err
+	}
+	th, err := threshold(in, p.cfg.Threshold)
+	if err != nil {
+		return err
+	}
+	data, _ := in.String(inIrisData)
+	results, err := seed.ParseIrisData(data)
+	if err != nil {
+		if errors.Is(err, seed.ErrNoIrisData) {
+			return badInput("%s: %v", inIrisData, err)
+		}
+		return flow.Permanent(err)
+	}
+	pivots := discoverAll(results, th)
+	log.Info("pivots discovered", "results", len(results), "pivots", len(pivots), "threshold", th)
+	return p.result(ctx, inv, in, start, true, "", pivot.DiscoverOutput(pivots, th))
+}
+
+// discoverAll is pivot.Discover over several results, merged: one pivot per
+// (type, value) with the largest count, in Discover's order.
+func discoverAll(results []*iris.Result, threshold int) []pivot.Pivot {
+	if len(results) == 1 {
+		return pivot.Discover(results[0], threshold)
+	}
+	type key struct{ t, v string }
+	idx := map[key]int{}
+	var out []pivot.Pivot
+	for _, r := range results {
+		for _, pv := range pivot.Discover(r, threshold) {
+			k := key{pv.Type, pv.Value}
+			if i, ok := idx[k]; ok {
+				out[i].Count = max(out[i].Count, pv.Count)
+				continue
+			}
+			idx[k] = len(out)
+			out = append(out, pv)
+		}
+	}
+	slices.SortFunc(out, func(a, b pivot.Pivot) int {
+		return cmp.Or(cmp.Compare(a.Count, b.Count), cmp.Compare(a.Type, b.Type), cmp.Compare(a.Value, b.Value))
+	})
+	return out
+}

@@ -1,0 +1,207 @@
+package pivoter
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/irisflow/irisflow/pkg/iris"
+	"github.com/irisflow/irisflow/pkg/resilient"
+	irissim "github.com/irisflow/irisflow/sim/iris"
+)
+
+func TestExecuteMatchesSimulator(t *testing.T) {
+	t.Parallel()
+	e := setup(t, irissim.Config{})
+	e.start(t, e.config())
+	c5 := cluster(t, e.sim, "ssl_hash", 5, 60)
+	cIP := cluster(t, e.sim, "ip", 5, 60)
+	cNS := cluster(t, e.sim, "nameserver_host", 100, 300)
+	cOrg := cluster(t, e.sim, "registrant_org", 5, 60)
+	cMX := cluster(t, e.sim, "mailserver_host", 5, 60)
+	tests := []struct {
+		name, typ string
+		typeInput any // as SOAR sends dt_pivot_type
+		param     string
+		value     string
+	}{
+		{"ssl_hash", "ssl_hash", "ssl_hash", "ssl_hash", c5.Shared["ssl_hash"]},
+		{"select form", "ip", map[string]any{"id": 101, "name": "ip"}, "ip", cIP.Shared["ip"]},
+		{"ip_address alias", "ip", "ip_address", "ip", cIP.Shared["ip"]},
+		{"nameserver_hspot alias, 2 pages", "nameserver_host", "nameserver_hspot", "nameserver_host", cNS.Shared["nameserver_host"]},
+		{"registrant_orf alias", "registrant_org", "registrant_orf", "registrant_org", cOrg.Shared["registrant_org"]},
+		{"mailserver_hspot alias", "mailserver_host", "mailserver_hspot", "mailserver_host", cMX.Shared["mailserver_host"]},
+		{"ssl_dhash alias", "ssl_hash", map[string]any{"id": 7, "name": "ssl_dhash"}, "ssl_hash", c5.Shared["ssl_hash"]},
+	}
+	for i, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			id := fmt.Sprintf("exec-%d", i)
+			e.call(t, id, "domaintools_execute_pivots", 0, map[string]any{
+				"dt_pivot_type": tc.typeInput, "dt_pivot_value": tc.value,
+			})
+			var out ExecuteOutput
+			content(t, payload(t, e.finalReply(t, id)), &out)
+			want := normalized(t, e.sim.Matching(tc.param, tc.value))
+			got := normalized(t, out.Pivots)
+			if !slices.Equal(got, want) {
+				t.Fatalf("found %d domains, simulator matches %d:\n got %v\nwant %v", len(got), len(want), got, want)
+			}
+			if len(out.Pivots) != len(got) || len(out.Domains) != len(got) || out.TotalCount != len(want) {
+				t.Errorf("duplicates or counts off: %d pivots, %d domains, total %d, want %d", len(out.Pivots), len(out.Domains), out.TotalCount, len(want))
+			}
+			if out.Type != tc.param || out.Value != tc.value || out.LimitExceeded || out.Truncated {
+				t.Errorf("output header = %+v", out)
+			}
+			for _, d := range out.Domains {
+				if d.RiskScore == nil {
+					t.Errorf("%s without risk score", d.Domain)
+				}
+			}
+		})
+	}
+}
+
+func TestExecuteCacheAndFilters(t *testing.T) {
+	t.Parallel()
+	e := setup(t, irissim.Config{})
+	e.start(t, e.config())
+	c := cluster(t, e.sim, "ssl_hash", 5, 60)
+	hash := c.Shared["ssl_hash"]
+
+	e.call(t, "first", "domaintools_execute_pivots", 0, map[string]any{"dt_pivot_type": "ssl_hash", "dt_pivot_value": hash})
+	var first ExecuteOutput
+	content(t, payload(t, e.finalReply(t, "first")), &first)
+	if first.Cached {
+		t.Fatal("first search came from the cache")
+	}
+	before := e.sim.Counters().Requests
+	e.call(t, "second", "domaintools_execute_pivots", 0, map[string]any{"dt_pivot_type": "ssl_dhash", "dt_pivot_value": hash})
+	var second ExecuteOutput
+	content(t, payload(t, e.finalReply(t, "second")), &second)
+	if got := e.sim.Counters().Requests - before; got != 0 {
+		t.Errorf("second execute within the TTL sent %d Iris requests, want 0", got)
+	}
+	if !second.Cached || !slices.Equal(second.Pivots, first.Pivots) {
+		t.Errorf("cached answer differs: cached=%v %v vs %v", second.Cached, second.Pivots, first.Pivots)
+	}
+
+	// dt_created_date (epoch ms, as SOAR sends dates) narrows to the
+	// members registered that day.
+	var r iris.Result
+	raw, _ := e.sim.Domain(c.Domains[0])
+	if err := json.Unmarshal(raw, &r); err != nil {
+		t.Fatal(err)
+	}
+	created, ok := r.Created()
+	if !ok {
+		t.Fatalf("%s without create date", c.Domains[0])
+	}
+	e.call(t, "filtered", "domaintools_execute_pivots", 0, map[string]any{
+		"dt_pivot_type": "ssl_hash", "dt_pivot_value": hash, "dt_created_date": created.UnixMilli(),
+		"dt_data_updated_after": nil,
+	})
+	var filtered ExecuteOutput
+	p := payload(t, e.finalReply(t, "filtered"))
+	content(t, p, &filtered)
+	sameDay := e.sim.Matching("create_date", created.Format(time.DateOnly))
+	want := normalized(t, slices.DeleteFunc(e.sim.Matching("ssl_hash", hash), func(d string) bool { return !slices.Contains(sameDay, d) }))
+	if got := normalized(t, filtered.Pivots); !slices.Equal(got, want) || filtered.Cached {
+		t.Errorf("filtered search = %v (cached %v), want %v", got, filtered.Cached, want)
+	}
+	if filtered.Filters["create_date"] != created.Format(time.DateOnly) {
+		t.Errorf("filters = %v", filtered.Filters)
+	}
+	if len(want) == len(c.Domains) {
+		t.Logf("every member of cluster %d was created on %s: the filter is not discriminating here", c.ID, created.Format(time.DateOnly))
+	}
+}
+
+func TestExecuteLimitExceeded(t *testing.T) {
+	t.Parallel()
+	e := setup(t, irissim.Config{ResultCap: 10})
+	e.start(t, e.config())
+	c := cluster(t, e.sim, "nameserver_host", 50, 1000)
+	host := c.Shared["nameserver_host"]
+	before := e.sim.Counters()
+	e.call(t, "big", "domaintools_execute_pivots", 4206, map[string]any{"dt_pivot_type": "nameserver_host", "dt_pivot_value": host})
+	p := payload(t, e.finalReply(t, "big"))
+	e.waitIdle(t)
+	after := e.sim.Counters()
+	if p.Success || !strings.Contains(p.Reason, "nameserver_host="+host) || !strings.Contains(p.Reason, "narrow the search with dt_created_date") {
+		t.Errorf("limit exceeded reply: success=%v reason=%q", p.Success, p.Reason)
+	}
+	var out ExecuteOutput
+	content(t, p, &out)
+	if !out.LimitExceeded || len(out.Pivots) != 0 {
+		t.Errorf("content = %+v", out)
+	}
+	if got := after.Requests - before.Requests; got != 1 {
+		t.Errorf("%d Iris requests for an over-cap search, want exactly 1", got)
+	}
+	if dl := e.drainDLQ(t); len(dl) != 0 {
+		t.Errorf("limit exceeded dead-lettered: %+v", dl[0])
+	}
+	cons, err := e.js.Consumer(t.Context(), "FN", "pivoter")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info, err := cons.Info(t.Context()); err != nil || info.NumRedelivered != 0 || info.Delivered.Consumer != 1 {
+		t.Errorf("redelivered: %+v, %v", info, err)
+	}
+	// The run is in the history, flagged.
+	runs, err := e.store.PivotRunsFor(t.Context(), host, 10)
+	if err != nil || len(runs) != 1 || !runs[0].LimitExceeded || runs[0].Incident != 4206 {
+		t.Errorf("history = %+v, %v", runs, err)
+	}
+}
+
+func TestExecuteBadInput(t *testing.T) {
+	t.Parallel()
+	e := setup(t, irissim.Config{})
+	e.start(t, e.config())
+	tests := []struct {
+		name   string
+		inputs map[string]any
+		want   string
+	}{
+		{"unknown type", map[string]any{"dt_pivot_type": "asn", "dt_pivot_value": "17318"}, `unknown pivot type "asn"`},
+		{"no value", map[string]any{"dt_pivot_type": "ip"}, "dt_pivot_value is required"},
+		{"no type", map[string]any{"dt_pivot_value": "192.0.2.1"}, "dt_pivot_type is required"},
+		{"bad date", map[string]any{"dt_pivot_type": "ip", "dt_pivot_value": "192.0.2.1", "dt_created_date": "last tuesday"}, "dt_created_date is not a date"},
+	}
+	for i, tc := range tests {
+		id := fmt.Sprintf("bad-%d", i)
+		e.call(t, id, "domaintools_execute_pivots", 0, tc.inputs)
+		ack := e.finalReply(t, id)
+		if ack.MessageType != resilient.MessageError || !ack.Complete || !strings.Contains(ack.Message, tc.want) {
+			t.Errorf("%s: reply = %+v, want an error naming %q", tc.name, ack, tc.want)
+		}
+	}
+	e.waitIdle(t)
+	if dl := e.drainDLQ(t); len(dl) != len(tests) {
+		t.Errorf("%d dead letters, want %d", len(dl), len(tests))
+	}
+	// The service keeps working.
+	c := cluster(t, e.sim, "ip", 2, 60)
+	e.call(t, "good", "domaintools_execute_pivots", 0, map[string]any{"dt_pivot_type": "ip", "dt_pivot_value": c.Shared["ip"]})
+	if p := payload(t, e.finalReply(t, "good")); !p.Success {
+		t.Errorf("good call after bad ones failed: %q", p.Reason)
+	}
+}
+
+func TestAuthFailure(t *testing.T) {
+	t.Parallel()
+	e := setup(t, irissim.Config{Users: map[string]string{"demo": "another-key"}})
+	e.start(t, e.config())
+	e.call(t, "auth", "domaintools_execute_pivots", 0, map[string]any{"dt_pivot_type": "ip", "dt_pivot_value": "192.0.2.1"})
+	ack := e.finalReply(t, "auth")
+	if ack.MessageType != resilient.MessageError || !strings.Contains(ack.Message, "not authorised") {
+		t.Errorf("reply = %+v", ack)
+	}
+	if ok, _ := e.ready.Ready(); ok {
+		t.Error("still ready after Iris refused the credentials")
+	}
+}

@@ -1,0 +1,93 @@
+package pivoter
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/irisflow/irisflow/pkg/flow"
+	"github.com/irisflow/irisflow/pkg/resilient"
+)
+
+// Function input names (the seed app's).
+const (
+	inIrisData      = "dt_iris_data_in"
+	inPivotCount    = "dt_pivot_count"
+	inPivotValue    = "dt_pivot_value"
+	inPivotType     = "dt_pivot_type"
+	inUpdatedAfter  = "dt_data_updated_after"
+	inCreatedDate   = "dt_created_date"
+	inDomainName    = "dt_domain_name"
+	inIncidentID    = "incident_id"
+	inPivotTypes    = "dt_pivot_types"
+	inArtifactID    = "artifact_id"
+	functionPayload = flow.PayloadFunction
+)
+
+// functionInputs decodes the inputs of a function call; an invocation that
+// is not a function call is bad input for the function kinds.
+func functionInputs(inv *flow.Invocation) (resilient.Inputs, error) {
+	if inv.Payload != functionPayload {
+		return nil, badInput("%s work needs a function call (%s), got payload %q", inv.Kind, functionPayload, inv.Payload)
+	}
+	var fd resilient.FunctionData
+	if err := json.Unmarshal(inv.Body, &fd); err != nil {
+		return nil, badInput("function body: %v", err)
+	}
+	if fd.Inputs == nil {
+		fd.Inputs = resilient.Inputs{}
+	}
+	return fd.Inputs, nil
+}
+
+// threshold reads dt_pivot_count, def when unset.
+func threshold(in resilient.Inputs, def int) (int, error) {
+	n, ok, err := in.Int(inPivotCount)
+	switch {
+	case err != nil:
+		return 0, badInput("%v", err)
+	case !ok:
+		return def, nil
+	case n < 2:
+		return 0, badInput("%s must be 2 or more (a value's count is 1 when only the domain itself has it), got %d", inPivotCount, n)
+	}
+	return int(n), nil
+}
+
+// pivotTypes reads a multiselect or comma-separated list of pivot types.
+func pivotTypes(in resilient.Inputs, name string) []string {
+	if cs := in.MultiSelect(name); len(cs) > 0 {
+		out := make([]string, 0, len(cs))
+		for _, c := range cs {
+			if c.Name != "" {
+				out = append(out, c.Name)
+			}
+		}
+		return out
+	}
+	s, _ := in.String(name)
+	var out []string
+	for _, t := range strings.Split(s, ",") {
+		if t = strings.TrimSpace(t); t != "" {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// incidentID reads incident_id, falling back to the invocation's.
+func incidentID(in resilient.Inputs, inv *flow.Invocation) (int64, error) {
+	n, ok, err := in.Int(inIncidentID)
+	if err != nil {
+		return 0, badInput("%v", err)
+	}
+	if ok && n > 0 {
+		return n, nil
+	}
+	if inv.IncidentID > 0 {
+		return inv.IncidentID, nil
+	}
+	return 0, badInput("%s is required", inIncidentID)
+}
+
+func describeTypes(ts []string) string { return fmt.Sprintf("[%s]", strings.Join(ts, ", ")) }

@@ -1,0 +1,354 @@
+package pivoter
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/irisflow/irisflow/pkg/flow"
+	"github.com/irisflow/irisflow/pkg/iris"
+	"github.com/irisflow/irisflow/pkg/obs"
+	"github.com/irisflow/irisflow/pkg/resilient"
+	"github.com/irisflow/irisflow/pkg/store"
+	"github.com/irisflow/irisflow/pkg/testenv"
+	irissim "github.com/irisflow/irisflow/sim/iris"
+)
+
+const testOrg = 201
+
+// env is what a pivoter test needs: the Iris simulator (universe of 3000
+// domains, seed 7) behind httptest and a client for it, an embedded
+// JetStream with irisflow's streams, a fresh migrated database, and test
+// consumers on REPLIES, WRITES and DLQ.
+type env struct {
+	sim     *irissim.Server
+	iris    *iris.Client
+	js      jetstream.JetStream
+	store   *store.Store
+	ready   *obs.Readiness
+	replies jetstream.Consumer
+	writes  jetstream.Consumer
+	dlq     jetstream.Consumer
+	logs    *syncBuffer
+
+	mu        sync.Mutex
+	finals    map[string]*resilient.Ack
+	dupFinals int
+}
+
+func setup(t testing.TB, simCfg irissim.Config) *env {
+	t.Helper()
+	if simCfg.Universe == 0 {
+		simCfg.Universe = 3000
+	}
+	if simCfg.Seed == 0 {
+		simCfg.Seed = 7
+	}
+	sim, err := irissim.New(simCfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(sim.Handler())
+	t.Cleanup(srv.Close)
+	client, err := iris.New(iris.Config{
+		BaseURL: srv.URL, Username: "demo", APIKey: "demo-key",
+		MaxRetries: 1, RetryBase: 5 * time.Millisecond, RetryMax: 20 * time.Millisecond,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, js := testenv.StartNATS(t).Connect(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := flow.EnsureStreams(ctx, js, flow.StreamOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	consumer := func(stream, name, filter string) jetstream.Consumer {
+		c, err := js.CreateOrUpdateConsumer(ctx, stream, jetstream.ConsumerConfig{
+			Durable: name, FilterSubject: filter, AckPolicy: jetstream.AckExplicitPolicy,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	return &env{
+		sim: sim, iris: client, js: js,
+		store:   testenv.PostgresStore(t),
+		ready:   obs.NewReadiness(),
+		replies: consumer(flow.StreamReplies, "test-replies", "reply.>"),
+		writes:  consumer(flow.StreamWrites, "test-writes", "write.>"),
+		dlq:     consumer(flow.StreamDLQ, "test-dlq", "dlq.>"),
+		logs:    &syncBuffer{},
+		finals:  map[string]*resilient.Ack{},
+	}
+}
+
+// config is a pivoter Config for the env.
+func (e *env) config() Config {
+	return Config{
+		JS: e.js, Store: e.store, Iris: e.iris,
+		Grace: 5 * time.Second,
+		Ready: e.ready,
+		Logger: slog.New(slog.NewJSONHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+	}
+}
+
+// start runs a pivoter until the test ends or stop is called; stop waits
+// for Run to return.
+func (e *env) start(t testing.TB, cfg Config) (stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- Run(ctx, cfg) }()
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			cancel()
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Errorf("pivoter: %v", err)
+				}
+			case <-time.After(30 * time.Second):
+				t.Errorf("pivoter did not stop within 30s")
+			}
+		})
+	}
+	t.Cleanup(stop)
+	return stop
+}
+
+// call publishes a function invocation with inputs and returns it.
+func (e *env) call(t testing.TB, id, function string, incident int64, inputs map[string]any) *flow.Invocation {
+	t.Helper()
+	kind, ok := flow.KindForFunction(function, nil)
+	if !ok {
+		t.Fatalf("unknown function %s", function)
+	}
+	in := resilient.Inputs{}
+	for k, v := range inputs {
+		b, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in[k] = b
+	}
+	body, err := json.Marshal(resilient.FunctionData{Function: resilient.Function{Name: function}, Inputs: in})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv := &flow.Invocation{
+		Version: flow.Version, ID: id, Kind: kind, Function: function, Payload: flow.PayloadFunction,
+		Route: flow.Route{Org: testOrg, Destination: resilient.DomainToolsDestination,
+			ReplyTo: "acks.201.domaintools", CorrelationID: "corr-" + id},
+		IncidentID: incident, Body: body,
+	}
+	e.publish(t, inv)
+	return inv
+}
+
+// internalAuto publishes auto-pivot work as the enricher's playbook does.
+func (e *env) internalAuto(t testing.TB, id, domain string, incident int64, depth int) *flow.Invocation {
+	t.Helper()
+	body, _ := json.Marshal(flow.AutoPivot{Domain: domain, IncidentID: incident, Depth: depth})
+	inv := &flow.Invocation{
+		Version: flow.Version, ID: id, Kind: flow.KindPivotsAuto, Payload: flow.PayloadInternal,
+		Route:      flow.Route{Org: testOrg, Destination: resilient.DomainToolsDestination},
+		IncidentID: incident, Depth: depth, Body: body,
+	}
+	e.publish(t, inv)
+	return inv
+}
+
+func (e *env) publish(t testing.TB, inv *flow.Invocation) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := (flow.Publisher{JS: e.js}).Invocation(ctx, inv); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// republish publishes inv again under another Nats-Msg-Id, as a redelivery
+// after the stream's dedup window would arrive.
+func (e *env) republish(t testing.TB, inv *flow.Invocation, suffix string) {
+	t.Helper()
+	data, err := flow.Encode(inv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := e.js.Publish(ctx, flow.FNSubject(inv.Org, inv.Kind), data, jetstream.WithMsgID(inv.ID+suffix)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// finalReply waits (bounded) for the final reply of invocation id and
+// returns it decoded; status replies are skipped, other final replies kept
+// for later calls.
+func (e *env) finalReply(t testing.TB, id string) *resilient.Ack {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		e.mu.Lock()
+		ack, ok := e.finals[id]
+		e.mu.Unlock()
+		if ok {
+			return ack
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no final reply for %s within 30s; pivoter logs:\n%s", id, e.logs.String())
+		}
+		batch, err := e.replies.Fetch(10, jetstream.FetchMaxWait(200*time.Millisecond))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for msg := range batch.Messages() { // the whole batch: an abandoned pull would hold later replies
+			_ = msg.Ack()
+			r, err := flow.Decode[flow.Reply](msg.Data())
+			if err != nil {
+				t.Fatalf("bad reply: %v", err)
+			}
+			if !r.Final {
+				continue
+			}
+			a, err := resilient.DecodeReply(r.Message)
+			if err != nil {
+				t.Fatal(err)
+			}
+			e.mu.Lock()
+			if _, dup := e.finals[r.InvocationID]; dup {
+				e.dupFinals++
+			}
+			e.finals[r.InvocationID] = a
+			e.mu.Unlock()
+		}
+	}
+}
+
+// payload returns the result payload of a final reply, failing on an error reply.
+func payload(t testing.TB, ack *resilient.Ack) *resilient.ResultPayload {
+	t.Helper()
+	if ack.MessageType != resilient.MessageInfo || !ack.Complete {
+		t.Fatalf("reply is not a completed result: %+v", ack)
+	}
+	p, err := ack.Payload()
+	if err != nil || p == nil {
+		t.Fatalf("reply without payload: %v", err)
+	}
+	return p
+}
+
+// content re-decodes a payload's content into v.
+func content(t testing.TB, p *resilient.ResultPayload, v any) {
+	t.Helper()
+	b, err := json.Marshal(p.Content)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		t.Fatalf("content %s: %v", b, err)
+	}
+}
+
+// waitIdle waits (bounded) until the pivoter consumer has nothing pending
+// or unacknowledged.
+func (e *env) waitIdle(t testing.TB) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	for {
+		c, err := e.js.Consumer(ctx, flow.StreamFN, flow.ConsumerPivoter)
+		if err == nil {
+			info, err := c.Info(ctx)
+			if err == nil && info.NumPending == 0 && info.NumAckPending == 0 && info.Delivered.Stream > 0 {
+				return
+			}
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("pivoter consumer not idle within 30s")
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+// drainWrites returns every write command in the WRITES stream now.
+func (e *env) drainWrites(t testing.TB) []*flow.WriteCommand {
+	t.Helper()
+	var out []*flow.WriteCommand
+	for {
+		batch, err := e.writes.FetchNoWait(100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for msg := range batch.Messages() {
+			n++
+			_ = msg.Ack()
+			w, err := flow.Decode[flow.WriteCommand](msg.Data())
+			if err != nil {
+				t.Fatalf("bad write command: %v", err)
+			}
+			out = append(out, w)
+		}
+		if n == 0 {
+			return out
+		}
+	}
+}
+
+// drainDLQ returns the dead letters recorded now.
+func (e *env) drainDLQ(t testing.TB) []*flow.DeadLetter {
+	t.Helper()
+	var out []*flow.DeadLetter
+	for {
+		batch, err := e.dlq.FetchNoWait(100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for msg := range batch.Messages() {
+			n++
+			_ = msg.Ack()
+			var d flow.DeadLetter
+			if err := json.Unmarshal(msg.Data(), &d); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, &d)
+		}
+		if n == 0 {
+			return out
+		}
+	}
+}
+
+// syncBuffer is a goroutine-safe log sink.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+var _ = fmt.Sprint
