@@ -26,6 +26,7 @@ type demoOptions struct {
 	stompURL string
 	timeout  time.Duration
 	verbose  bool
+	dbURL    string
 }
 
 func newDemoCmd() *cobra.Command {
@@ -62,6 +63,7 @@ It exits 0 only when every invocation got its final reply and every write landed
 	f.StringVar(&o.stompURL, "stomp-url", "", "run the scenario through this external STOMP broker (e.g. stomp://127.0.0.1:61613, ActiveMQ) instead of the embedded one")
 	f.DurationVar(&o.timeout, "timeout", 3*time.Minute, "give up after this long")
 	f.BoolVar(&o.verbose, "verbose", false, "log what the services do")
+	f.StringVar(&o.dbURL, "database-url", "", "PostgreSQL URL (default IRISFLOW_DATABASE_URL, else the local server's irisflow_demo database, else a throwaway cluster)")
 	return cmd
 }
 
@@ -133,9 +135,11 @@ func startDemo(ctx context.Context, log *slog.Logger, o demoOptions) (*demoEnv, 
 	}
 	env.closers = append(env.closers, func() { _ = os.RemoveAll(dir) })
 
-	dbURL, stopDB, err := demoDatabase(ctx, log, dir)
-	if err != nil {
-		return env, err
+	dbURL, stopDB := o.dbURL, func() {}
+	if dbURL == "" {
+		if dbURL, stopDB, err = demoDatabase(ctx, log, dir); err != nil {
+			return env, err
+		}
 	}
 	env.closers = append(env.closers, stopDB)
 
