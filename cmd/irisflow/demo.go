@@ -27,6 +27,8 @@ type demoOptions struct {
 	timeout  time.Duration
 	verbose  bool
 	dbURL    string
+	// noAutoPivot turns the automatic playbook's auto-pivot off (bench).
+	noAutoPivot bool
 }
 
 func newDemoCmd() *cobra.Command {
@@ -182,14 +184,14 @@ func startDemo(ctx context.Context, log *slog.Logger, o demoOptions) (*demoEnv, 
 	env.closers = append(env.closers, func() { _ = env.soar.Close() })
 	env.soar.EnableArtifactRule()
 
-	autoPivot := true
+	autoPivot := !o.noAutoPivot
 	env.cfg = &config.Config{
 		DatabaseURL: dbURL,
 		NATSURL:     ns.ClientURL(),
 		HTTPListen:  "127.0.0.1:0",
 		STOMP:       config.STOMP{URL: stompURL},
 		Resilient:   config.Resilient{URL: restURL, APIKeyID: resilientsim.DefaultAPIKeyID, APIKeySecret: resilientsim.DefaultAPIKeySecret, RatePerSecond: 200},
-		Iris:        config.Iris{URL: irisURL, User: "demo", Key: "demo-key", PerMinute: 600},
+		Iris:        config.Iris{URL: irisURL, User: "demo", Key: "demo-key", PerMinute: 6000},
 		Playbook:    config.Playbook{AutoPivot: &autoPivot},
 	}
 	env.cfg.Defaults()
