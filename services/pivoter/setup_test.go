@@ -96,8 +96,8 @@ func setup(t testing.TB, simCfg irissim.Config) *env {
 func (e *env) config() Config {
 	return Config{
 		JS: e.js, Store: e.store, Iris: e.iris,
-		Grace: 5 * time.Second,
-		Ready: e.ready,
+		Grace:  5 * time.Second,
+		Ready:  e.ready,
 		Logger: slog.New(slog.NewJSONHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	}
 }

@@ -1,0 +1,277 @@
+package pivoter
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/irisflow/irisflow/pkg/flow"
+	"github.com/irisflow/irisflow/pkg/store"
+	irissim "github.com/irisflow/irisflow/sim/iris"
+)
+
+// split separates write commands into artifacts (by value) and notes.
+func split(t testing.TB, ws []*flow.WriteCommand) (artifacts map[string]*flow.WriteCommand, notes []*flow.WriteCommand) {
+	t.Helper()
+	artifacts = map[string]*flow.WriteCommand{}
+	for _, w := range ws {
+		switch w.Kind {
+		case flow.WriteArtifact:
+			if _, dup := artifacts[w.Artifact.Value]; dup {
+				t.Errorf("two artifact commands for %s", w.Artifact.Value)
+			}
+			artifacts[w.Artifact.Value] = w
+		case flow.WriteNote:
+			notes = append(notes, w)
+		default:
+			t.Errorf("unexpected write %s", w.Kind)
+		}
+	}
+	return artifacts, notes
+}
+
+func keys(m map[string]*flow.WriteCommand) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func TestAutoPivotFunction(t *testing.T) {
+	t.Parallel()
+	e := setup(t, irissim.Config{})
+	stop := e.start(t, e.config())
+	c := cluster(t, e.sim, "ssl_hash", 8, 24)
+	members := normalized(t, c.Domains)
+	source, analysts := members[0], members[1]
+	const incident = 4206
+	ctx := t.Context()
+	if _, err := e.store.ClaimIncidentDomains(ctx, testOrg, incident, []store.IncidentDomain{{Domain: analysts, Origin: store.OriginAnalyst}}); err != nil {
+		t.Fatal(err)
+	}
+
+	inv := e.call(t, "auto-1", "domaintools_auto_pivot_with_iris", 0, map[string]any{
+		"dt_domain_name": source, "incident_id": incident, "dt_pivot_types": []map[string]any{{"id": 1, "name": "ssl_dhash"}},
+	})
+	var out AutoOutput
+	content(t, payload(t, e.finalReply(t, inv.ID)), &out)
+	e.waitIdle(t)
+	if out.Domain != source || out.Depth != 0 || len(out.Runs) == 0 || !slices.Equal(out.Types, []string{"ssl_hash"}) {
+		t.Fatalf("reply = %+v", out)
+	}
+	// Every run's finds are exactly the simulator's; the artifacts are their
+	// union minus the source and the analyst's domain.
+	var want []string
+	sawShared := false
+	for _, r := range out.Runs {
+		if r.Type != "ssl_hash" {
+			t.Errorf("run on %s, only ssl_hash asked", r.Type)
+		}
+		sawShared = sawShared || r.Value == c.Shared["ssl_hash"]
+		match := normalized(t, e.sim.Matching(r.Type, r.Value))
+		if r.TotalCount != len(match) || r.GuidedCount != len(match) {
+			t.Errorf("run %s=%s: total %d, guided %d, simulator %d", r.Type, r.Value, r.TotalCount, r.GuidedCount, len(match))
+		}
+		want = append(want, match...)
+	}
+	if !sawShared {
+		t.Errorf("the cluster's certificate %s was not pivoted on", c.Shared["ssl_hash"])
+	}
+	slices.Sort(want)
+	want = without(slices.Compact(want), source, analysts)
+	ws := e.drainWrites(t)
+	artifacts, notes := split(t, ws)
+	if got := keys(artifacts); !slices.Equal(got, want) {
+		t.Fatalf("artifacts for\n %v\nwant\n %v", got, want)
+	}
+	if out.ArtifactsCreated != len(want) {
+		t.Errorf("artifacts_created %d, want %d", out.ArtifactsCreated, len(want))
+	}
+	for d, w := range artifacts {
+		a := w.Artifact
+		if w.ID != inv.ID+"/artifact/"+d || a.Type != 2 || a.Depth != 1 || w.IncidentID != incident ||
+			!strings.HasPrefix(a.Description, "Found by irisflow: ssl_hash pivot on ") || !strings.HasSuffix(a.Description, " from "+source) {
+			t.Errorf("artifact command %+v / %+v", w, a)
+		}
+		got, ok, err := e.store.IncidentDomain(ctx, testOrg, incident, d)
+		if err != nil || !ok || got.Depth != 1 || got.Origin != store.OriginPivot {
+			t.Errorf("incident domain %s = %+v, %v, %v", d, got, ok, err)
+		}
+	}
+	if len(notes) != len(out.Runs) {
+		t.Errorf("%d notes for %d runs: one summary note per pivot", len(notes), len(out.Runs))
+	}
+	for _, n := range notes {
+		if !strings.HasPrefix(n.ID, inv.ID+"/note/pivot/ssl_hash/") || !strings.Contains(n.Note.Content, "irisflow pivot on ssl_hash") {
+			t.Errorf("note %s: %q", n.ID, n.Note.Content)
+		}
+	}
+	runs, err := e.store.PivotRunsFor(ctx, source, 50)
+	if err != nil || len(runs) != len(out.Runs) {
+		t.Fatalf("history has %d runs, %v; want %d", len(runs), err, len(out.Runs))
+	}
+
+	// A redelivery (after the stream's dedup window) and a restarted
+	// pivoter write nothing twice.
+	e.republish(t, inv, "#redelivered")
+	e.waitIdle(t)
+	stop()
+	e.start(t, e.config())
+	e.republish(t, inv, "#after-restart")
+	e.waitIdle(t)
+	if again := e.drainWrites(t); len(again) != 0 {
+		t.Errorf("%d write commands after redelivery, want 0 (first: %+v)", len(again), again[0])
+	}
+	if runs2, _ := e.store.PivotRunsFor(ctx, source, 50); len(runs2) != len(runs) {
+		t.Errorf("history grew from %d to %d runs on redelivery", len(runs), len(runs2))
+	}
+}
+
+func TestAutoPivotCaps(t *testing.T) {
+	t.Parallel()
+	e := setup(t, irissim.Config{})
+	cfg := e.config()
+	cfg.AutoTypes = []string{"ssl_hash", "ip", "email", "registrant_org", "nameserver_host", "mailserver_host"}
+	cfg.MaxArtifactsPerPivot, cfg.MaxArtifactsPerIncident = 3, 7
+	e.start(t, cfg)
+	// A cluster sharing many values: several pivots of more than 3 domains.
+	var c irissim.Cluster
+	for _, cc := range e.sim.Clusters() {
+		if len(cc.Shared) >= 6 && len(cc.Domains) >= 6 && len(cc.Domains) < 100 {
+			c = cc
+			break
+		}
+	}
+	if c.ID == 0 {
+		t.Fatal("no cluster sharing 6 values")
+	}
+	source := normalized(t, c.Domains)[0]
+	e.internalAuto(t, "playbook-1/pivots.auto", source, 4300, 0)
+	e.waitIdle(t)
+	artifacts, notes := split(t, e.drainWrites(t))
+	if len(artifacts) != 7 {
+		t.Errorf("%d artifacts, want the incident cap 7: %v", len(artifacts), keys(artifacts))
+	}
+	perRun := map[int64]int{}
+	for d := range artifacts {
+		got, _, err := e.store.IncidentDomain(t.Context(), testOrg, 4300, d)
+		if err != nil || got.RunID == nil {
+			t.Fatalf("%s: %+v, %v", d, got, err)
+		}
+		perRun[*got.RunID]++
+	}
+	for run, n := range perRun {
+		if n > 3 {
+			t.Errorf("run %d created %d artifacts, cap 3", run, n)
+		}
+	}
+	if len(notes) < 3 {
+		t.Errorf("%d notes, want one per pivot (at least 3)", len(notes))
+	}
+	capped := 0
+	for _, n := range notes {
+		if strings.Contains(n.Note.Content, "not added (artifact cap reached)") {
+			capped++
+		}
+	}
+	if capped == 0 {
+		t.Error("no note says the cap was reached")
+	}
+}
+
+func TestAutoPivotDepth(t *testing.T) {
+	t.Parallel()
+	e := setup(t, irissim.Config{})
+	e.start(t, e.config())
+	c := cluster(t, e.sim, "ssl_hash", 4, 30)
+	members := normalized(t, c.Domains)
+	ctx := t.Context()
+
+	// Work at depth 1 (an artifact irisflow created) is not pivoted.
+	before := e.sim.Counters().Requests
+	e.internalAuto(t, "deep/pivots.auto", members[0], 4400, 1)
+	e.waitIdle(t)
+	if ws := e.drainWrites(t); len(ws) != 0 {
+		t.Errorf("depth-1 work wrote %d commands", len(ws))
+	}
+	if n := e.sim.Counters().Requests - before; n != 0 {
+		t.Errorf("depth-1 work sent %d Iris requests", n)
+	}
+
+	// A pivot from an analyst's artifact finds members at depth 1; when one
+	// of them comes back as a rule action (work says depth 0), the store's
+	// depth wins and it is not pivoted.
+	e.internalAuto(t, "root/pivots.auto", members[0], 4401, 0)
+	e.waitIdle(t)
+	artifacts, _ := split(t, e.drainWrites(t))
+	if _, ok := artifacts[members[1]]; !ok {
+		t.Fatalf("no artifact for %s: %v", members[1], keys(artifacts))
+	}
+	e.internalAuto(t, "child/pivots.auto", members[1], 4401, 0)
+	e.waitIdle(t)
+	if ws := e.drainWrites(t); len(ws) != 0 {
+		t.Errorf("a pivot find was pivoted on: %d commands", len(ws))
+	}
+	if runs, _ := e.store.PivotRunsFor(ctx, members[1], 10); len(runs) == 0 || slices.ContainsFunc(runs, func(r store.PivotRun) bool { return r.SourceDomain == members[1] }) {
+		t.Errorf("runs from %s: %+v", members[1], runs)
+	}
+}
+
+func TestAutoPivotCrossIncidentNote(t *testing.T) {
+	t.Parallel()
+	e := setup(t, irissim.Config{})
+	e.start(t, e.config())
+	c := cluster(t, e.sim, "ssl_hash", 4, 30)
+	source := normalized(t, c.Domains)[0]
+	hash := c.Shared["ssl_hash"]
+	noteFor := func(ws []*flow.WriteCommand) string {
+		_, notes := split(t, ws)
+		for _, n := range notes {
+			if strings.Contains(n.Note.Content, "ssl_hash "+hash) {
+				return n.Note.Content
+			}
+		}
+		t.Fatalf("no note for ssl_hash %s in %d notes", hash, len(notes))
+		return ""
+	}
+	e.internalAuto(t, "a/pivots.auto", source, 4211, 0)
+	e.waitIdle(t)
+	if n := noteFor(e.drainWrites(t)); strings.Contains(n, "also seen") {
+		t.Errorf("first incident's note mentions others:\n%s", n)
+	}
+	searches := e.sim.Counters().Searches
+	e.internalAuto(t, "b/pivots.auto", source, 4302, 0)
+	e.waitIdle(t)
+	n := noteFor(e.drainWrites(t))
+	if want := fmt.Sprintf("ssl_hash %s also seen in incidents 4211.", hash); !strings.Contains(n, want) {
+		t.Errorf("second incident's note lacks %q:\n%s", want, n)
+	}
+	if got := e.sim.Counters().Searches - searches; got != 0 {
+		t.Errorf("second incident ran %d Iris searches; the stored ones should answer", got)
+	}
+}
+
+func TestAutoPivotNoPivots(t *testing.T) {
+	t.Parallel()
+	e := setup(t, irissim.Config{})
+	e.start(t, e.config())
+	c := cluster(t, e.sim, "ssl_hash", 4, 30)
+	source := normalized(t, c.Domains)[0]
+	inv := e.call(t, "none", "domaintools_auto_pivot_with_iris", 4500, map[string]any{
+		"dt_domain_name": source, "dt_pivot_count": 2,
+	})
+	var out AutoOutput
+	content(t, payload(t, e.finalReply(t, inv.ID)), &out)
+	e.waitIdle(t)
+	ws := e.drainWrites(t)
+	if len(ws) != 1 || ws[0].Kind != flow.WriteNote || !strings.HasPrefix(ws[0].Note.Content, "No pivots found for "+source) ||
+		ws[0].ID != inv.ID+"/note/nopivots" || ws[0].IncidentID != 4500 {
+		t.Fatalf("writes = %+v", ws)
+	}
+	if out.Skipped != "no pivots found" || len(out.Runs) != 0 {
+		t.Errorf("reply = %+v", out)
+	}
+}
