@@ -164,12 +164,15 @@ func TestSimLimitExceededAndQuota(t *testing.T) {
 
 	_, qurl := startSim(t, func(cfg *irissim.Config) { cfg.PerMinute = 2; cfg.Universe = 0 })
 	qc := simClient(t, qurl, func(cfg *iris.Config) { cfg.MaxRetries = iris.NoRetries })
+	// Two requests a calendar minute: within five, one meets a full minute.
 	var last error
-	for range 3 {
-		_, last = qc.Investigate(t.Context(), []string{"int-chase.com"})
+	for range 5 {
+		if _, last = qc.Investigate(t.Context(), []string{"int-chase.com"}); last != nil {
+			break
+		}
 	}
 	if !errors.Is(last, iris.ErrUnavailable) {
-		t.Errorf("third request in the minute: %v, want ErrUnavailable", last)
+		t.Errorf("over the per-minute quota: %v, want ErrUnavailable", last)
 	}
 }
 
