@@ -129,4 +129,3 @@ func TestClassify(t *testing.T) {
 		}
 	}
 }
-
