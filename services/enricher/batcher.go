@@ -24,22 +24,32 @@ type outcome struct {
 type resolveFunc func(ctx context.Context, batch []lookupKey) (map[lookupKey]outcome, error)
 
 // batcher gathers the lookups of concurrent messages into batches of up to
-// size keys, resolved when the batch is full or window after its first key.
-// A key already waiting or in flight is not asked again: later lookups
-// join its call (singleflight, within this process).
+// size keys. A batch is resolved when it is full; when no key has joined it
+// for window, no message is on its way to it and no other batch is being
+// resolved (messages of a burst do not arrive at the same instant, so the
+// window restarts with each new key); or maxWait after its first key,
+// whichever comes first. A key already waiting or in flight is not asked
+// again: later lookups join its call (singleflight, within this process).
 type batcher struct {
 	resolve resolveFunc
 	window  time.Duration
+	maxWait time.Duration
 	size    int
 	// base is the lifetime of the resolutions: they outlive the lookups
 	// that started them, so one caller giving up does not fail the others.
 	base    context.Context
 	timeout time.Duration
+	// coming, when set, counts messages about to look something up; the
+	// window does not close on them.
+	coming *arrivals
 
 	mu       sync.Mutex
 	inflight map[lookupKey]*call // key -> its pending or running call
 	pending  []lookupKey         // keys of the batch being gathered
+	first    time.Time           // when the first pending key joined
 	timer    *time.Timer
+	gen      uint64 // batch generation, so a stale timer flushes nothing
+	running  int    // batches being resolved
 	wg       sync.WaitGroup
 }
 
@@ -49,9 +59,9 @@ type call struct {
 	outcome
 }
 
-func newBatcher(base context.Context, resolve resolveFunc, window time.Duration, size int, timeout time.Duration) *batcher {
-	return &batcher{resolve: resolve, window: window, size: size, base: base, timeout: timeout,
-		inflight: map[lookupKey]*call{}}
+func newBatcher(base context.Context, resolve resolveFunc, window, maxWait time.Duration, size int, timeout time.Duration) *batcher {
+	return &batcher{resolve: resolve, window: window, maxWait: max(maxWait, window), size: size, base: base,
+		timeout: timeout, inflight: map[lookupKey]*call{}}
 }
 
 // lookup resolves keys and waits for the answers or ctx. It returns the
@@ -70,13 +80,14 @@ func (b *batcher) lookup(ctx context.Context, keys []lookupKey) (map[string]Prof
 			b.pending = append(b.pending, k)
 			if len(b.pending) >= b.size {
 				b.flushLocked()
-			} else if b.timer == nil {
-				b.timer = time.AfterFunc(b.window, b.flushTimer)
+			} else {
+				b.armLocked()
 			}
 		}
 		calls[k] = c
 	}
 	b.mu.Unlock()
+	arrivalFrom(ctx).done()
 
 	out := make(map[string]Profiled, len(calls))
 	for k, c := range calls {
@@ -93,9 +104,35 @@ func (b *batcher) lookup(ctx context.Context, keys []lookupKey) (map[string]Prof
 	return out, nil
 }
 
-func (b *batcher) flushTimer() {
+// armLocked (re)starts the timer of the pending batch after a key joined
+// it: window from now, but no later than maxWait after the first key.
+func (b *batcher) armLocked() {
+	now := time.Now()
+	if len(b.pending) == 1 {
+		b.first = now
+	}
+	d := min(b.window, b.first.Add(b.maxWait).Sub(now))
+	if b.timer != nil {
+		b.timer.Stop()
+	}
+	gen := b.gen
+	b.timer = time.AfterFunc(max(d, 0), func() { b.flushTimer(gen) })
+}
+
+func (b *batcher) flushTimer(gen uint64) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if gen != b.gen {
+		return
+	}
+	if (b.coming.pending() > 0 || b.running > 0) && time.Since(b.first) < b.maxWait {
+		// Messages are on their way to this batch, or an Iris call is in
+		// flight (whose answer frees handlers whose messages come next):
+		// keep it open.
+		d := min(b.window, time.Until(b.first.Add(b.maxWait)))
+		b.timer = time.AfterFunc(max(d, 0), func() { b.flushTimer(gen) })
+		return
+	}
 	b.flushLocked()
 }
 
@@ -110,10 +147,12 @@ func (b *batcher) flushLocked() {
 	}
 	batch := b.pending
 	b.pending = nil
+	b.gen++
 	calls := make([]*call, len(batch))
 	for i, k := range batch {
 		calls[i] = b.inflight[k]
 	}
+	b.running++
 	b.wg.Add(1)
 	go func() {
 		defer b.wg.Done()
@@ -136,6 +175,7 @@ func (b *batcher) run(batch []lookupKey, calls []*call) {
 	outs, err := b.safeResolve(ctx, batch)
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	b.running--
 	for i, k := range batch {
 		c := calls[i]
 		o, ok := outs[k]

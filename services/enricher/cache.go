@@ -17,6 +17,16 @@ import (
 // Iris call (with the client's own retries and quota waits) and the save.
 const batchTimeout = 3 * time.Minute
 
+// BatchConfig shapes the batches of a Profiler (see Config for defaults).
+type BatchConfig struct {
+	// Window: a batch is sent when no lookup joined it for this long.
+	Window time.Duration
+	// MaxWait: a batch is sent at the latest this long after its first lookup.
+	MaxWait time.Duration
+	// Size: a batch is sent when it holds this many domains (at most 100).
+	Size int
+}
+
 // Profiled is the answer for one domain.
 type Profiled struct {
 	// Domain is the normalised (ASCII) domain.
@@ -52,10 +62,10 @@ type Profiler struct {
 
 // NewProfiler returns a Profiler; base bounds the life of its batches
 // (they outlive the lookups that started them).
-func NewProfiler(base context.Context, st *store.Store, ir Investigator, ttl, window time.Duration, size int,
+func NewProfiler(base context.Context, st *store.Store, ir Investigator, ttl time.Duration, b BatchConfig,
 	now func() time.Time, log *slog.Logger) *Profiler {
 	p := &Profiler{store: st, iris: ir, ttl: ttl, now: now, log: log}
-	p.batcher = newBatcher(base, p.resolve, window, size, batchTimeout)
+	p.batcher = newBatcher(base, p.resolve, b.Window, b.MaxWait, b.Size, batchTimeout)
 	return p
 }
 

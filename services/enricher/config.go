@@ -55,9 +55,12 @@ type Config struct {
 	// CacheTTL is how long a stored profile answers without asking Iris.
 	// Default 24h (DefaultCacheTTL).
 	CacheTTL time.Duration
-	// BatchWindow is how long a cold domain waits for others to share its
-	// Iris call. Default 25ms.
+	// BatchWindow: a batch of lookups is sent when no lookup has joined it
+	// for this long. Default 25ms.
 	BatchWindow time.Duration
+	// BatchMaxWait: a batch is sent at the latest this long after its first
+	// lookup, however fast lookups keep joining. Default 10 × BatchWindow.
+	BatchMaxWait time.Duration
 	// BatchSize is the most domains in one Iris call; default and maximum 100.
 	BatchSize int
 	// Concurrency is how many FN messages are handled at once. Default 256;
@@ -155,6 +158,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.BatchWindow <= 0 {
 		c.BatchWindow = DefaultBatchWindow
+	}
+	if c.BatchMaxWait < c.BatchWindow {
+		c.BatchMaxWait = 10 * c.BatchWindow
 	}
 	if c.BatchSize <= 0 || c.BatchSize > DefaultBatchSize {
 		c.BatchSize = DefaultBatchSize

@@ -67,11 +67,17 @@ func (s *service) function(ctx context.Context, log *slog.Logger, inv *flow.Invo
 		flow.KindProfile: "profiling", flow.KindFormat: "formatting DomainTools Iris data of",
 		flow.KindRisk: "checking the risk score of", flow.KindTags: "checking the DomainTools Iris tags of",
 	}[inv.Kind]
-	if err := s.reply(ctx, inv, 0, false, resilient.StatusReply("irisflow: "+verb+" "+sub.label())); err != nil {
-		return err
-	}
-
+	// The status goes out while the lookup joins its batch (a publish
+	// waits for the stream's ack; lookups should not be spread by it), and
+	// always before the final reply.
+	status := make(chan error, 1)
+	go func() {
+		status <- s.reply(ctx, inv, 0, false, resilient.StatusReply("irisflow: "+verb+" "+sub.label()))
+	}()
 	prof, err := s.resolve(ctx, sub)
+	if serr := <-status; serr != nil {
+		return serr
+	}
 	if err != nil {
 		return err
 	}

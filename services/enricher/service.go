@@ -22,6 +22,7 @@ type service struct {
 	log      *slog.Logger
 	pub      flow.Publisher
 	profiler *Profiler
+	coming   arrivals
 }
 
 // Run consumes the enricher's FN work until ctx is done, then stops
@@ -71,8 +72,9 @@ func newService(ctx context.Context, cfg Config) (*service, error) {
 	// Batches run under a context that outlives ctx's cancellation, so that
 	// messages finishing during the shutdown grace still get their answers.
 	s.profiler = NewProfiler(context.WithoutCancel(ctx), cfg.Store, cfg.Iris, cfg.CacheTTL,
-		cfg.BatchWindow, cfg.BatchSize, cfg.Now, s.log)
+		BatchConfig{Window: cfg.BatchWindow, MaxWait: cfg.BatchMaxWait, Size: cfg.BatchSize}, cfg.Now, s.log)
 	s.profiler.observe = s.observeIris
+	s.profiler.batcher.coming = &s.coming
 	return s, nil
 }
 
@@ -97,6 +99,8 @@ func (s *service) observeIris(err error) {
 
 // handle is the flow.Handler of FN messages.
 func (s *service) handle(ctx context.Context, msg jetstream.Msg) error {
+	ctx, arrived := s.coming.start(ctx)
+	defer arrived.done()
 	inv, err := flow.Decode[flow.Invocation](msg.Data())
 	if err != nil {
 		return flow.Permanent(fmt.Errorf("decode invocation: %w", err))

@@ -292,7 +292,6 @@ func eventually(t *testing.T, what string, cond func() bool) {
 	}
 }
 
-
 func fetchWait() jetstream.FetchOpt { return jetstream.FetchMaxWait(500 * time.Millisecond) }
 
 // consuming reports whether the enricher has said it is ready.
@@ -301,3 +300,5 @@ func (h *harness) consuming() bool {
 	_, registered := st[ReadinessComponent]
 	return ok && registered
 }
+
+func timeNow() time.Time { return time.Now() }
