@@ -105,6 +105,8 @@ func (c Config) withDefaults() (Config, error) {
 	if c.SearchTTL <= 0 {
 		c.SearchTTL = DefaultTTL
 	}
+	// The store counts ages in microseconds and reads 0 as "any age".
+	c.ProfileTTL, c.SearchTTL = max(c.ProfileTTL, time.Microsecond), max(c.SearchTTL, time.Microsecond)
 	if c.Threshold <= 0 {
 		c.Threshold = pivot.DefaultThreshold
 	}

@@ -209,7 +209,7 @@ func (e *env) finalReply(t testing.TB, id string) *resilient.Ack {
 		if time.Now().After(deadline) {
 			t.Fatalf("no final reply for %s within 30s; pivoter logs:\n%s", id, e.logs.String())
 		}
-		batch, err := e.replies.Fetch(10, jetstream.FetchMaxWait(200*time.Millisecond))
+		batch, err := e.replies.Fetch(1, jetstream.FetchMaxWait(200*time.Millisecond))
 		if err != nil {
 			t.Fatal(err)
 		}
