@@ -8,10 +8,21 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
+// PivotClaim is the outcome of ClaimPivotDomains.
+type PivotClaim struct {
+	// Held are the domains the run holds for the incident, normalised, in
+	// input order.
+	Held []string
+	// Known is how many candidates the incident had already (an analyst's
+	// artifact, or found by another run).
+	Known int
+}
+
 // ClaimPivotDomains is ClaimIncidentDomains for the domains one pivot run
 // found, with the artifact caps applied atomically. ds are the candidates in
 // order of preference, each with Origin OriginPivot and RunID set to runID.
-// It returns, in input order, the domains the run holds for the incident:
+// It returns, in input order, the domains the run holds for the incident
+// (and how many candidates the incident already had):
 //
 //   - those runID claimed before (a redelivered invocation gets the same
 //     run and so the same domains back, and can re-send their artifacts),
@@ -21,7 +32,7 @@ import (
 // perRun or perIncident <= 0 means no cap. Concurrent claims for the same
 // incident are serialised by a transaction-scoped advisory lock, so the
 // incident cap holds across replicas.
-func (s *Store) ClaimPivotDomains(ctx context.Context, org, incident, runID int64, ds []IncidentDomain, perRun, perIncident int) ([]string, error) {
+func (s *Store) ClaimPivotDomains(ctx context.Context, org, incident, runID int64, ds []IncidentDomain, perRun, perIncident int) (PivotClaim, error) {
 	var (
 		domains []string
 		depths  []int32
@@ -30,10 +41,10 @@ func (s *Store) ClaimPivotDomains(ctx context.Context, org, incident, runID int6
 	for _, d := range ds {
 		n, err := NormalizeDomain(d.Domain)
 		if err != nil {
-			return nil, fmt.Errorf("store: claim pivot domains: %w", err)
+			return PivotClaim{}, fmt.Errorf("store: claim pivot domains: %w", err)
 		}
 		if d.Depth < 1 {
-			return nil, fmt.Errorf("store: claim pivot domains: %w: %s: a pivot find has depth >= 1, got %d", ErrInvalid, n, d.Depth)
+			return PivotClaim{}, fmt.Errorf("store: claim pivot domains: %w: %s: a pivot find has depth >= 1, got %d", ErrInvalid, n, d.Depth)
 		}
 		if seen[n] {
 			continue
@@ -42,7 +53,7 @@ func (s *Store) ClaimPivotDomains(ctx context.Context, org, incident, runID int6
 		domains = append(domains, n)
 		depths = append(depths, int32(d.Depth))
 	}
-	var held []string
+	var claim PivotClaim
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended(format('incident_domains:%s:%s', $1::bigint, $2::bigint), 0))`,
 			org, incident); err != nil {
@@ -62,6 +73,12 @@ func (s *Store) ClaimPivotDomains(ctx context.Context, org, incident, runID int6
 		if err := tx.QueryRow(ctx, `
 			SELECT count(*) FROM incident_domains
 			WHERE org = $1 AND incident = $2 AND origin = $3`, org, incident, OriginPivot).Scan(&total); err != nil {
+			return err
+		}
+		if err := tx.QueryRow(ctx, `
+			SELECT count(*) FROM incident_domains
+			WHERE org = $1 AND incident = $2 AND domain = ANY($3) AND run_id IS DISTINCT FROM $4`,
+			org, incident, domains, runID).Scan(&claim.Known); err != nil {
 			return err
 		}
 		room := len(domains)
@@ -92,13 +109,13 @@ func (s *Store) ClaimPivotDomains(ctx context.Context, org, incident, runID int6
 		}
 		for _, d := range domains {
 			if slices.Contains(ours, d) || slices.Contains(got, d) {
-				held = append(held, d)
+				claim.Held = append(claim.Held, d)
 			}
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("store: claim pivot domains: %w", err)
+		return PivotClaim{}, fmt.Errorf("store: claim pivot domains: %w", err)
 	}
-	return held, nil
+	return claim, nil
 }

@@ -37,19 +37,19 @@ func TestClaimPivotDomains(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []string{"a.example", "b.example"}; !slices.Equal(got, want) {
-		t.Fatalf("first claim = %v, want %v (per-run cap 2, skipping the analyst's domain)", got, want)
+	if want := []string{"a.example", "b.example"}; !slices.Equal(got.Held, want) || got.Known != 1 {
+		t.Fatalf("first claim = %+v, want %v and 1 known (per-run cap 2, skipping the analyst's domain)", got, want)
 	}
 	// The same run again (redelivery) holds the same domains, no more.
 	got, err = s.ClaimPivotDomains(ctx, org, inc, r1, finds(1, "seen.example", "a.example", "b.example", "c.example"), 2, 0)
-	if err != nil || !slices.Equal(got, []string{"a.example", "b.example"}) {
+	if err != nil || !slices.Equal(got.Held, []string{"a.example", "b.example"}) || got.Known != 1 {
 		t.Fatalf("redelivered claim = %v, %v", got, err)
 	}
 	// Another run finds the rest only; the incident cap (3 pivot finds) stops it at one.
 	r2 := run("inv-2")
 	got, err = s.ClaimPivotDomains(ctx, org, inc, r2, finds(1, "a.example", "c.example", "d.example"), 10, 3)
-	if err != nil || !slices.Equal(got, []string{"c.example"}) {
-		t.Fatalf("second run claim = %v, %v; want [c.example]", got, err)
+	if err != nil || !slices.Equal(got.Held, []string{"c.example"}) || got.Known != 1 {
+		t.Fatalf("second run claim = %+v, %v; want [c.example], 1 known (a.example)", got, err)
 	}
 	d, ok, err := s.IncidentDomain(ctx, org, inc, "c.example")
 	if err != nil || !ok || d.Depth != 1 || d.Origin != store.OriginPivot || d.RunID == nil || *d.RunID != r2 {
@@ -84,7 +84,7 @@ func TestClaimPivotDomainsConcurrentIncidentCap(t *testing.T) {
 				return
 			}
 			mu.Lock()
-			total = append(total, got...)
+			total = append(total, got.Held...)
 			mu.Unlock()
 		}()
 	}
