@@ -29,7 +29,7 @@ const (
 
 // harness is a running enricher with real NATS, Postgres and the Iris simulator.
 type harness struct {
-	t     *testing.T
+	t     testing.TB
 	js    jetstream.JetStream
 	sim   *irissim.Server
 	store *store.Store
@@ -49,7 +49,7 @@ type options struct {
 	universe int
 }
 
-func setup(t *testing.T, opts ...func(*options)) *harness {
+func setup(t testing.TB, opts ...func(*options)) *harness {
 	t.Helper()
 	o := options{retries: iris.NoRetries, irisKey: "demo-key"}
 	for _, f := range opts {
@@ -171,7 +171,7 @@ func (h *harness) publish(invs ...*flow.Invocation) {
 
 // collector reads a work-queue stream through its own consumer.
 type collector struct {
-	t    *testing.T
+	t    testing.TB
 	cons jetstream.Consumer
 }
 
@@ -221,7 +221,7 @@ func (c *collector) none(d time.Duration) {
 }
 
 // replyOf decodes a REPLIES message.
-func replyOf(t *testing.T, data []byte) (*flow.Reply, *resilient.Ack) {
+func replyOf(t testing.TB, data []byte) (*flow.Reply, *resilient.Ack) {
 	t.Helper()
 	r, err := flow.Decode[flow.Reply](data)
 	if err != nil {
@@ -264,7 +264,7 @@ func (h *harness) finals(c *collector, n int) map[string]*resilient.Ack {
 }
 
 // content decodes the content of a final result.
-func content(t *testing.T, a *resilient.Ack) map[string]any {
+func content(t testing.TB, a *resilient.Ack) map[string]any {
 	t.Helper()
 	p, err := a.Payload()
 	if err != nil {
@@ -281,7 +281,7 @@ func content(t *testing.T, a *resilient.Ack) map[string]any {
 }
 
 // eventually polls cond until it holds or the bound passes.
-func eventually(t *testing.T, what string, cond func() bool) {
+func eventually(t testing.TB, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(waitBound)
 	for !cond() {
