@@ -13,6 +13,7 @@ import (
 	"github.com/irisflow/irisflow/pkg/iris"
 	"github.com/irisflow/irisflow/pkg/resilient"
 	"github.com/irisflow/irisflow/pkg/seed"
+	"github.com/irisflow/irisflow/pkg/store"
 )
 
 // Function inputs of the seed app (user guide), plus irisflow's own.
@@ -97,6 +98,9 @@ func (s *service) function(ctx context.Context, log *slog.Logger, inv *flow.Invo
 		content = s.tagsContent(inv, in, prof)
 	}
 	if err != nil {
+		return err
+	}
+	if err := s.rememberOnIncident(ctx, inv, prof); err != nil {
 		return err
 	}
 	log.Info("function answered", "found", prof.Found(), "cached", prof.Cached)
@@ -319,4 +323,20 @@ func intOrNil(v *int) any {
 		return nil
 	}
 	return *v
+}
+
+// rememberOnIncident records that a domain is on an incident when a function
+// names the incident (the seed's Profile workflow passes incident_id to
+// Format): pivots on that incident then count the domain as known instead
+// of creating an artifact for it. An existing record (a pivot's, with its
+// depth) is kept.
+func (s *service) rememberOnIncident(ctx context.Context, inv *flow.Invocation, p Profiled) error {
+	if inv.IncidentID == 0 || p.Domain == "" {
+		return nil
+	}
+	d := store.IncidentDomain{Domain: p.Domain, Depth: inv.Depth, Origin: store.OriginAnalyst}
+	if _, err := s.cfg.Store.ClaimIncidentDomains(ctx, inv.Org, inv.IncidentID, []store.IncidentDomain{d}); err != nil {
+		return fmt.Errorf("record %s on incident %d: %w", p.Domain, inv.IncidentID, err)
+	}
+	return nil
 }

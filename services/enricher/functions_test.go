@@ -11,6 +11,7 @@ import (
 	"github.com/irisflow/irisflow/pkg/flow"
 	"github.com/irisflow/irisflow/pkg/resilient"
 	"github.com/irisflow/irisflow/pkg/seed"
+	"github.com/irisflow/irisflow/pkg/store"
 )
 
 func sortedKeys(m map[string]any) []string {
@@ -123,6 +124,11 @@ func TestFunctionsEndToEnd(t *testing.T) {
 			}
 			tc.check(t, content(t, a))
 		})
+	}
+	// Format named the incident: pivots on it now count int-chase.com as known.
+	d, ok, err := h.store.IncidentDomain(context.Background(), testOrg, 4206, "int-chase.com")
+	if err != nil || !ok || d.Origin != store.OriginAnalyst || d.Depth != 0 {
+		t.Fatalf("format with incident_id did not record the domain on the incident: %+v %v %v", d, ok, err)
 	}
 }
 

@@ -135,9 +135,13 @@ func (h *harness) function(kind flow.Kind, inputs map[string]any) *flow.Invocati
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	return &flow.Invocation{Version: flow.Version, ID: id, Kind: kind, Function: name, Payload: flow.PayloadFunction,
+	inv := &flow.Invocation{Version: flow.Version, ID: id, Kind: kind, Function: name, Payload: flow.PayloadFunction,
 		Route: flow.Route{Org: testOrg, Destination: testDest, ReplyTo: "/queue/acks.201.domaintools", CorrelationID: "invid:" + id},
 		Body:  body}
+	if n, ok := inputs["incident_id"].(int); ok { // as the bridge reads it from the inputs
+		inv.IncidentID = int64(n)
+	}
+	return inv
 }
 
 // action builds an automatic-playbook invocation for a DNS Name artifact.
