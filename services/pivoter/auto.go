@@ -198,7 +198,7 @@ func (p *pivoter) artifact(ctx context.Context, inv *flow.Invocation, req *autoR
 		Artifact: &flow.Artifact{
 			Type:        resilient.ArtifactDNSName,
 			Value:       d,
-			Description: fmt.Sprintf("Found by irisflow: %s pivot on %s from %s", pv.Type, pv.Value, req.Domain),
+			Description: fmt.Sprintf("Found by irisflow: %s pivot on %s from %s (pivot depth %d)", pv.Type, pv.Value, req.Domain, depth),
 			Depth:       depth,
 		},
 		ContextToken: inv.ContextToken,
