@@ -123,3 +123,111 @@ func TestMaskedHidesSecrets(t *testing.T) {
 		t.Fatal("Masked must not change the original")
 	}
 }
+
+func TestLoadForRunsOneService(t *testing.T) {
+	t.Parallel()
+	iris := map[string]string{"IRISFLOW_IRIS_USER": "u", "IRISFLOW_IRIS_KEY": "k", "IRISFLOW_SERVICES": "bridge,writer"}
+	tests := []struct {
+		service string
+		env     map[string]string
+		wantErr string
+	}{
+		// IRISFLOW_SERVICES is ignored: an enricher needs no STOMP or REST settings.
+		{config.ServiceEnricher, iris, ""},
+		{config.ServicePivoter, iris, ""},
+		{config.ServiceBridge, complete, ""},
+		{config.ServiceWriter, complete, ""},
+		{config.ServiceEnricher, map[string]string{}, "IRISFLOW_IRIS_USER"},
+		{config.ServiceBridge, iris, "IRISFLOW_STOMP_URL"},
+		{config.ServiceWriter, iris, "IRISFLOW_RESILIENT_URL"},
+		{"indexer", complete, `unknown service "indexer"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.service+"/"+tt.wantErr, func(t *testing.T) {
+			t.Parallel()
+			c, err := config.LoadFor(tt.service, "", env(tt.env))
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want one mentioning %s", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(c.Services) != 1 || c.Services[0] != tt.service {
+				t.Fatalf("services %v, want [%s]", c.Services, tt.service)
+			}
+		})
+	}
+}
+
+// TestServiceSettingsValidated covers what the services' own environment
+// readers used to check: each bad value is reported naming what to set.
+func TestServiceSettingsValidated(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, service string
+		change        map[string]string
+		yaml          string
+		want          string
+	}{
+		{"stomp url missing", config.ServiceBridge, map[string]string{"IRISFLOW_STOMP_URL": ""}, "", "IRISFLOW_STOMP_URL is required"},
+		{"stomp url scheme", config.ServiceBridge, map[string]string{"IRISFLOW_STOMP_URL": "http://x:1"}, "", "must start with stomp+ssl://"},
+		{"stomp login", config.ServiceBridge, map[string]string{"IRISFLOW_RESILIENT_API_KEY_SECRET": ""}, "", "IRISFLOW_RESILIENT_API_KEY_SECRET"},
+		{"bridge destination", config.ServiceBridge, map[string]string{"IRISFLOW_DESTINATIONS": "201-domaintools"}, "", `"201-domaintools" is not ORG_ID:DESTINATION`},
+		{"destination wildcard", config.ServiceBridge, map[string]string{"IRISFLOW_DESTINATIONS": "201:domain.*"}, "", "no dots, spaces or wildcards"},
+		{"destination twice", config.ServiceBridge, map[string]string{"IRISFLOW_DESTINATIONS": "201:dt,201:dt"}, "", "201:dt is listed twice"},
+		{"prefetch", config.ServiceBridge, nil, "stomp:\n  prefetch: 5000\n", "stomp.prefetch 5000"},
+		{"writer orgs", config.ServiceWriter, map[string]string{"IRISFLOW_DESTINATIONS": "domaintools"}, "", "IRISFLOW_DESTINATIONS"},
+		{"writer url", config.ServiceWriter, map[string]string{"IRISFLOW_RESILIENT_URL": ""}, "", "IRISFLOW_RESILIENT_URL is required"},
+		{"writer key", config.ServiceWriter, map[string]string{"IRISFLOW_RESILIENT_API_KEY_ID": ""}, "", "IRISFLOW_RESILIENT_API_KEY_ID"},
+		{"cache ttl", config.ServiceEnricher, map[string]string{"IRISFLOW_CACHE_TTL": "soon"}, "", "IRISFLOW_CACHE_TTL"},
+		{"negative ttl", config.ServiceEnricher, map[string]string{"IRISFLOW_CACHE_TTL": "-1h"}, "", "cache_ttl must not be negative"},
+		{"migrate", config.ServiceEnricher, map[string]string{"IRISFLOW_MIGRATE": "maybe"}, "", "IRISFLOW_MIGRATE"},
+		{"per minute", config.ServiceEnricher, map[string]string{"IRISFLOW_IRIS_PER_MINUTE": "-1"}, "", "per_minute"},
+		{"iris auth", config.ServicePivoter, map[string]string{"IRISFLOW_IRIS_AUTH": "md5"}, "", "IRISFLOW_IRIS_AUTH"},
+		{"iris key", config.ServicePivoter, map[string]string{"IRISFLOW_IRIS_KEY": ""}, "", "IRISFLOW_IRIS_KEY"},
+		{"pivot threshold", config.ServicePivoter, map[string]string{"IRISFLOW_PIVOT_THRESHOLD": "many"}, "", "IRISFLOW_PIVOT_THRESHOLD"},
+		{"nats url", config.ServiceWriter, map[string]string{"IRISFLOW_NATS_URL": "http://n:4222"}, "", "IRISFLOW_NATS_URL"},
+		{"database url", config.ServiceWriter, map[string]string{"IRISFLOW_DATABASE_URL": "mysql://db"}, "", "IRISFLOW_DATABASE_URL"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			e := map[string]string{}
+			for k, v := range complete {
+				e[k] = v
+			}
+			for k, v := range tt.change {
+				e[k] = v
+			}
+			path := ""
+			if tt.yaml != "" {
+				path = filepath.Join(t.TempDir(), "irisflow.yaml")
+				if err := os.WriteFile(path, []byte(tt.yaml), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			_, err := config.LoadFor(tt.service, path, env(e))
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("err = %v, want one mentioning %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestDestinationOrgs(t *testing.T) {
+	t.Parallel()
+	e := map[string]string{"IRISFLOW_DESTINATIONS": "202:dt, 201:domaintools, 202:other"}
+	for k, v := range complete {
+		e[k] = v
+	}
+	c, err := config.Load("", env(e))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.DestinationOrgs(); len(got) != 2 || got[0] != 201 || got[1] != 202 {
+		t.Fatalf("orgs %v, want [201 202]", got)
+	}
+}

@@ -1,6 +1,9 @@
 package config
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // Defaults fills every unset field with its documented default.
 func (c *Config) Defaults() {
@@ -113,6 +116,17 @@ func (c *Config) Runs(service string) bool {
 		}
 	}
 	return false
+}
+
+// DestinationOrgs returns the orgs of the destinations, each once, in
+// ascending order: the orgs the bridge serves and the writer writes in.
+func (c *Config) DestinationOrgs() []int64 {
+	var orgs []int64
+	for _, d := range c.STOMP.Destinations {
+		orgs = append(orgs, d.Org)
+	}
+	slices.Sort(orgs)
+	return slices.Compact(orgs)
 }
 
 func ptr[T any](v T) *T { return &v }

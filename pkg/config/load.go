@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -49,6 +50,25 @@ func Load(path string, getenv func(string) string) (*Config, error) {
 		return nil, err // every problem at once
 	}
 	return &c, nil
+}
+
+// LoadFor is Load for a process that runs only service (a standalone
+// service binary): IRISFLOW_SERVICES and the file's services are ignored,
+// and only what service needs is validated.
+func LoadFor(service, path string, getenv func(string) string) (*Config, error) {
+	if !slices.Contains(AllServices, service) {
+		return nil, fmt.Errorf("config: unknown service %q (want one of %s)", service, strings.Join(AllServices, ", "))
+	}
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	only := func(k string) string {
+		if k == "IRISFLOW_SERVICES" {
+			return service
+		}
+		return getenv(k)
+	}
+	return Load(path, only)
 }
 
 func (c *Config) applyEnv(getenv func(string) string) error {

@@ -33,6 +33,27 @@ func (c *Config) Validate() error {
 			bad("stomp.url / IRISFLOW_STOMP_URL: %q must start with stomp+ssl:// (TLS) or stomp:// (plain)", c.STOMP.URL)
 		}
 	}
+	if c.Runs(ServiceBridge) {
+		if c.STOMP.Prefetch < 1 || c.STOMP.Prefetch > 2000 {
+			bad("stomp.prefetch %d is outside 1..2000", c.STOMP.Prefetch)
+		}
+	}
+	if c.Runs(ServiceBridge) || c.Runs(ServiceWriter) {
+		// The bridge subscribes to the destinations; the writer writes in their orgs.
+		if len(c.STOMP.Destinations) == 0 {
+			bad("stomp.destinations / IRISFLOW_DESTINATIONS: at least one ORG_ID:DESTINATION is required (e.g. 201:domaintools)")
+		}
+		seen := map[Destination]bool{}
+		for _, d := range c.STOMP.Destinations {
+			switch {
+			case d.Org <= 0 || d.Name == "" || strings.ContainsAny(d.Name, ". */>"):
+				bad("stomp.destinations / IRISFLOW_DESTINATIONS: %q is not ORG_ID:DESTINATION (e.g. 201:domaintools; the name has no dots, spaces or wildcards)", d.String())
+			case seen[d]:
+				bad("stomp.destinations / IRISFLOW_DESTINATIONS: %s is listed twice", d)
+			}
+			seen[d] = true
+		}
+	}
 	if c.Runs(ServiceBridge) || c.Runs(ServiceWriter) {
 		if c.Resilient.APIKeyID == "" || c.Resilient.APIKeySecret == "" {
 			bad("resilient.api_key_id and api_key_secret (IRISFLOW_RESILIENT_API_KEY_ID, IRISFLOW_RESILIENT_API_KEY_SECRET) are required for the bridge and the writer")
