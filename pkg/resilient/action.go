@@ -28,14 +28,7 @@ type ActionData struct {
 // UnmarshalJSON decodes the DTO and keeps unknown keys in Extra.
 func (a *ActionData) UnmarshalJSON(b []byte) error {
 	type plain ActionData
-	var p plain
-	extra, err := decodeWithExtra(b, &p)
-	if err != nil {
-		return err
-	}
-	p.Extra = extra
-	*a = ActionData(p)
-	return nil
+	return decodeWithExtra(b, (*plain)(a), &a.Extra)
 }
 
 // MarshalJSON encodes the DTO with its Extra keys.

@@ -32,14 +32,7 @@ type Artifact struct {
 // UnmarshalJSON decodes and keeps unknown keys in Extra.
 func (a *Artifact) UnmarshalJSON(b []byte) error {
 	type plain Artifact
-	var p plain
-	extra, err := decodeWithExtra(b, &p)
-	if err != nil {
-		return err
-	}
-	p.Extra = extra
-	*a = Artifact(p)
-	return nil
+	return decodeWithExtra(b, (*plain)(a), &a.Extra)
 }
 
 // MarshalJSON encodes with the Extra keys.

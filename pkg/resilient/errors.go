@@ -94,6 +94,8 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
+// Unwrap, Is and IsRetryable mirror pkg/iris's: two APIs' own error types, kept apart on purpose.
+
 // Unwrap returns the transport error.
 func (e *Error) Unwrap() error { return e.Err }
 

@@ -35,32 +35,49 @@ func knownKeys(t reflect.Type) map[string]bool {
 	return keys
 }
 
-// decodeWithExtra decodes b into v (a pointer to a struct without custom
-// unmarshalling) and returns the keys v's type does not know.
-func decodeWithExtra(b []byte, v any) (Extra, error) {
-	if err := json.Unmarshal(b, v); err != nil {
-		return nil, err
+// decodeWithExtra is the body of a DTO's UnmarshalJSON: it decodes b into a
+// fresh P, keeps the keys P's fields do not name in *extra, and replaces
+// *dst with the result (on error *dst is left as it was). P is the DTO's
+// method-less twin (`type plain DTO`), so decoding it does not recurse, and
+// dst and extra point into the same DTO:
+//
+//	func (d *DTO) UnmarshalJSON(b []byte) error {
+//		type plain DTO
+//		return decodeWithExtra(b, (*plain)(d), &d.Extra)
+//	}
+func decodeWithExtra[P any](b []byte, dst *P, extra *Extra) error {
+	var p P
+	if err := json.Unmarshal(b, &p); err != nil {
+		return err
 	}
 	var all map[string]json.RawMessage
 	if err := json.Unmarshal(b, &all); err != nil {
-		return nil, err
+		return err
 	}
-	known := knownKeys(reflect.TypeOf(v).Elem())
-	var extra Extra
+	known := knownKeys(reflect.TypeFor[P]())
+	var unknown Extra
 	for k, raw := range all {
 		if known[k] {
 			continue
 		}
-		if extra == nil {
-			extra = Extra{}
+		if unknown == nil {
+			unknown = Extra{}
 		}
-		extra[k] = raw
+		unknown[k] = raw
 	}
-	return extra, nil
+	*dst = p
+	*extra = unknown
+	return nil
 }
 
-// encodeWithExtra encodes v (a struct without custom marshalling) and adds
-// the extra keys that v does not already write.
+// encodeWithExtra is the body of a DTO's MarshalJSON: it encodes v (the
+// DTO converted to its method-less twin) and adds the extra keys that v does
+// not already write:
+//
+//	func (d DTO) MarshalJSON() ([]byte, error) {
+//		type plain DTO
+//		return encodeWithExtra(plain(d), d.Extra)
+//	}
 func encodeWithExtra(v any, extra Extra) ([]byte, error) {
 	b, err := json.Marshal(v)
 	if err != nil || len(extra) == 0 {

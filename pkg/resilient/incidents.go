@@ -25,14 +25,7 @@ type Incident struct {
 // UnmarshalJSON decodes and keeps unknown keys in Extra.
 func (i *Incident) UnmarshalJSON(b []byte) error {
 	type plain Incident
-	var p plain
-	extra, err := decodeWithExtra(b, &p)
-	if err != nil {
-		return err
-	}
-	p.Extra = extra
-	*i = Incident(p)
-	return nil
+	return decodeWithExtra(b, (*plain)(i), &i.Extra)
 }
 
 // MarshalJSON encodes with the Extra keys.

@@ -66,14 +66,7 @@ type FunctionData struct {
 // UnmarshalJSON decodes the DTO and keeps unknown keys in Extra.
 func (f *FunctionData) UnmarshalJSON(b []byte) error {
 	type plain FunctionData
-	var p plain
-	extra, err := decodeWithExtra(b, &p)
-	if err != nil {
-		return err
-	}
-	p.Extra = extra
-	*f = FunctionData(p)
-	return nil
+	return decodeWithExtra(b, (*plain)(f), &f.Extra)
 }
 
 // MarshalJSON encodes the DTO with its Extra keys.
@@ -97,14 +90,7 @@ type Function struct {
 // UnmarshalJSON decodes and keeps unknown keys in Extra.
 func (f *Function) UnmarshalJSON(b []byte) error {
 	type plain Function
-	var p plain
-	extra, err := decodeWithExtra(b, &p)
-	if err != nil {
-		return err
-	}
-	p.Extra = extra
-	*f = Function(p)
-	return nil
+	return decodeWithExtra(b, (*plain)(f), &f.Extra)
 }
 
 // MarshalJSON encodes with the Extra keys.
@@ -127,14 +113,7 @@ type Workflow struct {
 // UnmarshalJSON decodes and keeps unknown keys in Extra.
 func (w *Workflow) UnmarshalJSON(b []byte) error {
 	type plain Workflow
-	var p plain
-	extra, err := decodeWithExtra(b, &p)
-	if err != nil {
-		return err
-	}
-	p.Extra = extra
-	*w = Workflow(p)
-	return nil
+	return decodeWithExtra(b, (*plain)(w), &w.Extra)
 }
 
 // MarshalJSON encodes with the Extra keys.
@@ -153,14 +132,7 @@ type WorkflowInstance struct {
 // UnmarshalJSON decodes and keeps unknown keys in Extra.
 func (w *WorkflowInstance) UnmarshalJSON(b []byte) error {
 	type plain WorkflowInstance
-	var p plain
-	extra, err := decodeWithExtra(b, &p)
-	if err != nil {
-		return err
-	}
-	p.Extra = extra
-	*w = WorkflowInstance(p)
-	return nil
+	return decodeWithExtra(b, (*plain)(w), &w.Extra)
 }
 
 // MarshalJSON encodes with the Extra keys.

@@ -33,14 +33,7 @@ type Comment struct {
 // UnmarshalJSON decodes and keeps unknown keys in Extra.
 func (c *Comment) UnmarshalJSON(b []byte) error {
 	type plain Comment
-	var p plain
-	extra, err := decodeWithExtra(b, &p)
-	if err != nil {
-		return err
-	}
-	p.Extra = extra
-	*c = Comment(p)
-	return nil
+	return decodeWithExtra(b, (*plain)(c), &c.Extra)
 }
 
 // MarshalJSON encodes with the Extra keys.

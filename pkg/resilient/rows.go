@@ -25,14 +25,7 @@ type TableRow struct {
 // UnmarshalJSON decodes and keeps unknown keys in Extra.
 func (r *TableRow) UnmarshalJSON(b []byte) error {
 	type plain TableRow
-	var p plain
-	extra, err := decodeWithExtra(b, &p)
-	if err != nil {
-		return err
-	}
-	p.Extra = extra
-	*r = TableRow(p)
-	return nil
+	return decodeWithExtra(b, (*plain)(r), &r.Extra)
 }
 
 // MarshalJSON encodes with the Extra keys.
