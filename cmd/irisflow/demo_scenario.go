@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -179,14 +178,4 @@ func (r *demoResult) problems() []string {
 		out = append(out, fmt.Sprintf("%d dead letter(s)", r.Summary.DeadLetters))
 	}
 	return out
-}
-
-func joinNonEmpty(parts ...string) string {
-	var keep []string
-	for _, p := range parts {
-		if p != "" {
-			keep = append(keep, p)
-		}
-	}
-	return strings.Join(keep, ", ")
 }

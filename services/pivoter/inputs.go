@@ -2,7 +2,6 @@ package pivoter
 
 import (
 	"encoding/json"
-	"fmt"
 	"strings"
 
 	"github.com/irisflow/irisflow/pkg/flow"
@@ -89,5 +88,3 @@ func incidentID(in resilient.Inputs, inv *flow.Invocation) (int64, error) {
 	}
 	return 0, badInput("%s is required", inIncidentID)
 }
-
-func describeTypes(ts []string) string { return fmt.Sprintf("[%s]", strings.Join(ts, ", ")) }

@@ -17,7 +17,6 @@ type gen struct {
 	ips    map[string]bool
 	recs   []*record
 	plans  []*clusterPlan
-	serial int
 }
 
 // clusterPlan is a cluster under construction; shared lists the (param,
@@ -168,10 +167,6 @@ func hostIP(prefix [2]byte, host string) string {
 		h = (h ^ uint32(host[i])) * 16777619
 	}
 	return sprintf("%d.%d.%d.%d", prefix[0], prefix[1], (h>>8)&0xff, 1+h%254)
-}
-
-func (g *gen) dayOffset(maxDays int) time.Time {
-	return g.anchor.AddDate(0, 0, -g.intn(maxDays))
 }
 
 // fill gives r a plausible baseline profile; cluster overlays replace parts.
@@ -375,7 +370,7 @@ func (g *gen) person(domain, org, email string) contact {
 	c := contact{
 		Name:    pick(g, firstNames) + " " + pick(g, lastNames),
 		Org:     org,
-		Street:  sprintf("%d %s St", 1+g.intn(9999), strings.Title(pick(g, nouns))), //nolint:staticcheck // ASCII words
+		Street:  sprintf("%d %s St", 1+g.intn(9999), title(pick(g, nouns))),
 		City:    loc.city,
 		State:   loc.state,
 		Postal:  loc.postal,
@@ -504,4 +499,13 @@ func fixedRisk(prox int, malware, phishing, spam int, evidence ...string) riskIn
 		ri.Components = append(ri.Components, c)
 	}
 	return ri
+}
+
+// title upper-cases the first letter of an ASCII word (the generator's words
+// are ASCII, so strings.Title's Unicode caveats do not apply; it is deprecated).
+func title(w string) string {
+	if w == "" || w[0] < 'a' || w[0] > 'z' {
+		return w
+	}
+	return string(w[0]-'a'+'A') + w[1:]
 }

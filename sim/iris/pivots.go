@@ -93,20 +93,6 @@ var unsupportedBase = map[string]bool{
 	"iana_id": true, "search_hash": true,
 }
 
-// knownParams are accepted and not searched on (auth, output, telemetry,
-// filters). Anything else is ignored, like the real service does with
-// parameters it does not know (documented in doc.go).
-var knownParams = map[string]bool{
-	"api_username": true, "api_key": true, "timestamp": true, "signature": true,
-	"position": true, "page_size": true, "next": true, "sort_by": true, "sort_direction": true,
-	"format": true, "parsed_whois": true, "parsed_domain_rdap": true,
-	"app_name": true, "app_version": true, "app_partner": true,
-	"active": true, "tld": true, "create_date": true, "create_date_within": true,
-	"first_seen_since": true, "first_seen_within": true, "expiration_date": true,
-	"tagged_with_any": true, "tagged_with_all": true, "not_tagged_with_any": true,
-	"not_tagged_with_all": true, "data_updated_after": true, "domain": true,
-}
-
 // norm is the index key of a value: searches are case-insensitive.
 func norm(v string) string { return strings.ToLower(strings.TrimSpace(v)) }
 

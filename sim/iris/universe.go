@@ -93,10 +93,10 @@ func (g *gen) cluster(size, resultCap int) {
 		g.recs = append(g.recs, r)
 	}
 	isp := g.isp()
-	company := strings.Title(pick(g, adjectives)) + " " + strings.Title(pick(g, nouns)) + " " + pick(g, []string{"LLC", "Ltd", "GmbH", "Inc.", "OOO", "Co., Ltd."}) //nolint:staticcheck // ASCII words
-	title := company[:strings.LastIndexByte(company, ' ')] + " - Official Site"
+	company := title(pick(g, adjectives)) + " " + title(pick(g, nouns)) + " " + pick(g, []string{"LLC", "Ltd", "GmbH", "Inc.", "OOO", "Co., Ltd."})
+	siteTitle := company[:strings.LastIndexByte(company, ' ')] + " - Official Site"
 	if malicious {
-		title = "Sign in - " + strings.Title(brand) + " " + opName[:3] //nolint:staticcheck // ASCII words
+		siteTitle = "Sign in - " + title(brand) + " " + opName[:3]
 	}
 	large := size > 150
 	type attr struct {
@@ -184,9 +184,9 @@ func (g *gen) cluster(size, resultCap int) {
 		}},
 		{g.mode(0.15, 0), func(grp []*record, gi int) []pair {
 			for _, r := range grp {
-				r.Title = title
+				r.Title = siteTitle
 			}
-			return []pair{{pWebsiteTitle, title}}
+			return []pair{{pWebsiteTitle, siteTitle}}
 		}},
 	}
 	if large { // bulk registrations: fewer shared hosts, more NS/registrant

@@ -54,7 +54,6 @@ type SOAR struct {
 	notify  chan struct{} // closed and replaced on every reply
 
 	nextInv atomic.Int64
-	nextMsg atomic.Int64
 
 	ctx    context.Context
 	cancel context.CancelFunc
