@@ -1,0 +1,114 @@
+package testenv
+
+import (
+	"context"
+	"fmt"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// collectors numbers the durable consumers Collect creates.
+var collectors atomic.Int64
+
+// Collector takes the messages of one stream, filtered by subject, through
+// its own durable consumer, acknowledging each (on a work-queue stream that
+// removes it). Its methods fail the test on a JetStream error.
+type Collector struct {
+	t    testing.TB
+	cons jetstream.Consumer
+}
+
+// Collect creates a durable consumer (explicit acks, up to 10000 pending)
+// on stream for the subjects filter matches ("reply.>", "fn.*.pivots.auto").
+func Collect(t testing.TB, js jetstream.JetStream, stream, filter string) *Collector {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	cons, err := js.CreateOrUpdateConsumer(ctx, stream, jetstream.ConsumerConfig{
+		Durable:       fmt.Sprintf("testenv-collect-%d", collectors.Add(1)),
+		FilterSubject: filter,
+		AckPolicy:     jetstream.AckExplicitPolicy,
+		MaxAckPending: 10000,
+	})
+	if err != nil {
+		t.Fatalf("testenv: collect %s on %s: %v", filter, stream, err)
+	}
+	return &Collector{t: t, cons: cons}
+}
+
+// Fetch returns, acknowledged, the up to max messages that arrive within
+// wait (one pull).
+func (c *Collector) Fetch(max int, wait time.Duration) []jetstream.Msg {
+	c.t.Helper()
+	batch, err := c.cons.Fetch(max, jetstream.FetchMaxWait(wait))
+	if err != nil {
+		c.t.Fatalf("testenv: fetch: %v", err)
+	}
+	return ackAll(c.t, batch)
+}
+
+// Take returns the data of the next n messages, failing the test when fewer
+// arrive within the bound.
+func (c *Collector) Take(n int, within time.Duration) [][]byte {
+	c.t.Helper()
+	var out [][]byte
+	deadline := time.Now().Add(within)
+	for len(out) < n && time.Now().Before(deadline) {
+		for _, m := range c.Fetch(n-len(out), 500*time.Millisecond) {
+			out = append(out, m.Data())
+		}
+	}
+	if len(out) < n {
+		c.t.Fatalf("got %d messages within %s, want %d", len(out), within, n)
+	}
+	return out
+}
+
+// Drain returns the data of every message there is now, without waiting
+// for more.
+func (c *Collector) Drain() [][]byte {
+	c.t.Helper()
+	var out [][]byte
+	for {
+		batch, err := c.cons.FetchNoWait(100)
+		if err != nil {
+			c.t.Fatalf("testenv: fetch: %v", err)
+		}
+		msgs := ackAll(c.t, batch)
+		if len(msgs) == 0 {
+			return out
+		}
+		for _, m := range msgs {
+			out = append(out, m.Data())
+		}
+	}
+}
+
+// None fails the test (t.Errorf) for every message that arrives within d:
+// after the expected ones, it catches duplicates.
+func (c *Collector) None(d time.Duration) {
+	c.t.Helper()
+	for _, m := range c.Fetch(1, d) {
+		c.t.Errorf("unexpected extra message on %s: %s", m.Subject(), m.Data())
+	}
+}
+
+// ackAll reads the whole batch (an abandoned pull would hold later
+// messages) and acknowledges each message.
+func ackAll(t testing.TB, batch jetstream.MessageBatch) []jetstream.Msg {
+	t.Helper()
+	var out []jetstream.Msg
+	for m := range batch.Messages() {
+		if err := m.Ack(); err != nil {
+			t.Fatalf("testenv: ack: %v", err)
+		}
+		out = append(out, m)
+	}
+	if err := batch.Error(); err != nil {
+		t.Fatalf("testenv: fetch: %v", err)
+	}
+	return out
+}

@@ -1,0 +1,51 @@
+package testenv
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+)
+
+func TestLogBufferCount(t *testing.T) {
+	t.Parallel()
+	var b LogBuffer
+	log := b.Logger()
+	var wg sync.WaitGroup
+	for range 8 { // concurrent writers: the race detector checks the lock
+		wg.Go(func() {
+			log.Debug("found in resilient from an earlier attempt", "id", "w-1")
+			log.Info("applied", "id", "w-2")
+		})
+	}
+	wg.Wait()
+	tests := []struct {
+		substr string
+		want   int
+	}{
+		{"found in resilient", 8},
+		{"applied", 8},
+		{"w-1", 0}, // attributes are not the message
+		{"nothing like it", 0},
+	}
+	for _, tt := range tests {
+		if got := b.Count(tt.substr); got != tt.want {
+			t.Errorf("Count(%q) = %d, want %d", tt.substr, got, tt.want)
+		}
+	}
+	if !strings.Contains(b.String(), `"id":"w-1"`) || !strings.Contains(b.String(), `"level":"DEBUG"`) {
+		t.Errorf("String() lacks the debug record with its attributes:\n%s", b.String())
+	}
+}
+
+func TestQuietLoggerIsQuiet(t *testing.T) {
+	t.Parallel()
+	if testingLogEnabled() {
+		t.Skip("IRISFLOW_TEST_LOG is set: the logger writes to stderr on purpose")
+	}
+	h := QuietLogger().Handler()
+	if h.Enabled(context.Background(), slog.LevelDebug) {
+		t.Error("quiet logger enabled at debug level")
+	}
+}

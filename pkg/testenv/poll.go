@@ -1,0 +1,32 @@
+package testenv
+
+import (
+	"testing"
+	"time"
+)
+
+// Wait is how long Eventually waits for a condition: 30s, generous for a
+// loaded machine running tests in parallel under the race detector.
+const Wait = 30 * time.Second
+
+// pollInterval is how often Eventually asks again.
+const pollInterval = 10 * time.Millisecond
+
+// Eventually polls cond until it holds, and fails the test (naming what was
+// awaited) when it still does not after Wait.
+func Eventually(t testing.TB, what string, cond func() bool) {
+	t.Helper()
+	EventuallyWithin(t, Wait, what, cond)
+}
+
+// EventuallyWithin is Eventually with another bound.
+func EventuallyWithin(t testing.TB, within time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %v waiting for %s", within, what)
+		}
+		time.Sleep(pollInterval) // the polling interval, not a wait for an event
+	}
+}
