@@ -1,15 +1,9 @@
 package writer
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -36,7 +30,7 @@ type env struct {
 	js    jetstream.JetStream
 	store *store.Store
 	ready *obs.Readiness
-	logs  *syncBuffer
+	logs  *testenv.LogBuffer
 	// transport wraps the clients' HTTP transport (see brokenCredentials).
 	transport http.RoundTripper
 }
@@ -46,17 +40,11 @@ func setup(t testing.TB, simCfg resilientsim.Config) *env {
 	sim := resilientsim.New(simCfg)
 	srv := httptest.NewServer(sim.Handler())
 	t.Cleanup(srv.Close)
-	_, js := testenv.StartNATS(t).Connect(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if err := flow.EnsureStreams(ctx, js, flow.StreamOptions{}); err != nil {
-		t.Fatal(err)
-	}
 	return &env{
-		sim: sim, url: srv.URL, js: js,
+		sim: sim, url: srv.URL, js: testenv.JetStream(t),
 		store:     testenv.PostgresStore(t),
 		ready:     obs.NewReadiness(),
-		logs:      &syncBuffer{},
+		logs:      &testenv.LogBuffer{},
 		transport: http.DefaultTransport,
 	}
 }
@@ -78,7 +66,7 @@ func (e *env) config() Config {
 		AuthProbeInterval: 20 * time.Millisecond,
 		Grace:             5 * time.Second,
 		Ready:             e.ready,
-		Logger:            slog.New(slog.NewJSONHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Logger:            e.logs.Logger(),
 	}
 }
 
@@ -86,25 +74,7 @@ func (e *env) config() Config {
 // for Run to return and fails the test on its error.
 func (e *env) start(t testing.TB, cfg Config) (stop func()) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- Run(ctx, cfg) }()
-	var once sync.Once
-	stop = func() {
-		once.Do(func() {
-			cancel()
-			select {
-			case err := <-done:
-				if err != nil {
-					t.Errorf("writer: %v", err)
-				}
-			case <-time.After(30 * time.Second):
-				t.Errorf("writer did not stop within 30s")
-			}
-		})
-	}
-	t.Cleanup(stop)
-	return stop
+	return testenv.RunInBackground(t, "writer", func(ctx context.Context) error { return Run(ctx, cfg) })
 }
 
 func (e *env) publish(t testing.TB, cmd *flow.WriteCommand) {
@@ -167,99 +137,13 @@ func (e *env) applied(id string) bool {
 // deadLetters returns the DLQ records of the WRITES stream.
 func (e *env) deadLetters(t testing.TB) []flow.DeadLetter {
 	t.Helper()
-	return readAll[flow.DeadLetter](t, e.js, flow.StreamDLQ, flow.DLQSubject(flow.StreamWrites))
+	return testenv.ReadStream[flow.DeadLetter](t, e.js, flow.StreamDLQ, flow.DLQSubject(flow.StreamWrites))
 }
 
 // replies returns the replies published for Resilient.
 func (e *env) replies(t testing.TB) []flow.Reply {
 	t.Helper()
-	return readAll[flow.Reply](t, e.js, flow.StreamReplies, "reply.>")
-}
-
-func readAll[T any](t testing.TB, js jetstream.JetStream, stream, subject string) []T {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	s, err := js.Stream(ctx, stream)
-	if err != nil {
-		t.Fatal(err)
-	}
-	info, err := s.Info(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []T
-	for seq := info.State.FirstSeq; info.State.Msgs > 0 && seq <= info.State.LastSeq; seq++ {
-		m, err := s.GetMsg(ctx, seq)
-		if errors.Is(err, jetstream.ErrMsgNotFound) {
-			continue
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !subjectMatches(subject, m.Subject) {
-			continue
-		}
-		var v T
-		if err := json.Unmarshal(m.Data, &v); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, v)
-	}
-	return out
-}
-
-func subjectMatches(pattern, subject string) bool {
-	if p, ok := strings.CutSuffix(pattern, ">"); ok {
-		return strings.HasPrefix(subject, p)
-	}
-	return pattern == subject
-}
-
-// eventually polls cond every 10ms until it holds or timeout passes.
-func eventually(t testing.TB, timeout time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %v waiting for %s", timeout, what)
-		}
-		time.Sleep(10 * time.Millisecond) // polling interval, not a wait for an event
-	}
-}
-
-// syncBuffer is a goroutine-safe log sink.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-// count counts the log lines whose message contains s.
-func (b *syncBuffer) count(s string) int {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	n := 0
-	for line := range strings.SplitSeq(b.buf.String(), "\n") {
-		var rec struct {
-			Msg string `json:"msg"`
-		}
-		if json.Unmarshal([]byte(line), &rec) == nil && strings.Contains(rec.Msg, s) {
-			n++
-		}
-	}
-	return n
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
+	return testenv.ReadStream[flow.Reply](t, e.js, flow.StreamReplies, "reply.>")
 }
 
 // note, row and artifact build commands of the demo incident.

@@ -13,6 +13,7 @@ import (
 	"github.com/irisflow/irisflow/pkg/flow"
 	"github.com/irisflow/irisflow/pkg/resilient"
 	"github.com/irisflow/irisflow/pkg/store"
+	"github.com/irisflow/irisflow/pkg/testenv"
 	resilientsim "github.com/irisflow/irisflow/sim/resilient"
 )
 
@@ -72,7 +73,7 @@ func TestWriterApplies(t *testing.T) {
 			before := e.objects(tt.cmd.Kind)
 			e.start(t, e.config())
 			e.publish(t, tt.cmd)
-			eventually(t, wait, "command applied", func() bool { return e.applied(tt.cmd.ID) })
+			testenv.Eventually(t, "command applied", func() bool { return e.applied(tt.cmd.ID) })
 			le := e.ledger(t, tt.cmd.ID)
 			tt.check(t, e, *le.ObjectID)
 			if tt.cmd.ContextToken != "" {
@@ -87,7 +88,7 @@ func TestWriterApplies(t *testing.T) {
 			// Redelivered beyond the dedup window, twice.
 			e.republish(t, tt.cmd, tt.cmd.ID+"#again-1")
 			e.republish(t, tt.cmd, tt.cmd.ID+"#again-2")
-			eventually(t, wait, "copies consumed", func() bool {
+			testenv.Eventually(t, "copies consumed", func() bool {
 				return e.drained(t) && e.ledger(t, tt.cmd.ID).Attempts == 3
 			})
 			if got := e.objects(tt.cmd.Kind); got != before+1 {
@@ -149,7 +150,7 @@ func TestWriterCrashBetweenPostAndLedger(t *testing.T) {
 			}
 
 			e.start(t, e.config())
-			eventually(t, wait, "command reconciled", func() bool {
+			testenv.Eventually(t, "command reconciled", func() bool {
 				return e.applied(tt.cmd.ID) && e.drained(t)
 			})
 			le = e.ledger(t, tt.cmd.ID)
@@ -159,7 +160,7 @@ func TestWriterCrashBetweenPostAndLedger(t *testing.T) {
 			if got := e.objects(tt.cmd.Kind); got != before+1 {
 				t.Errorf("%d objects after recovery, want %d (no duplicate)", got, before+1)
 			}
-			if e.logs.count("found in resilient from an earlier attempt") != 1 {
+			if e.logs.Count("found in resilient from an earlier attempt") != 1 {
 				t.Errorf("recovery did not reconcile:\n%s", e.logs)
 			}
 		})
@@ -187,7 +188,7 @@ func TestWriterFailures(t *testing.T) {
 			cmd := noteCmd("f-1", "Domain risk score of int-chase.com is 99")
 			e.start(t, e.config())
 			e.publish(t, cmd)
-			eventually(t, wait, "command applied", func() bool {
+			testenv.Eventually(t, "command applied", func() bool {
 				return e.applied(cmd.ID) && e.drained(t)
 			})
 			notes := e.sim.Notes(org, incident)
@@ -233,13 +234,13 @@ func TestWriterPausesOnAuthFailure(t *testing.T) {
 	e.publish(t, noteCmd("auth-1", "first note"))
 	e.publish(t, noteCmd("auth-2", "second note"))
 
-	eventually(t, wait, "readiness false", func() bool { return len(e.ready.NotReady()) == 1 })
+	testenv.Eventually(t, "readiness false", func() bool { return len(e.ready.NotReady()) == 1 })
 	_, st := e.ready.Ready()
 	if reason := st[ReadinessComponent].Reason; !strings.Contains(reason, "org 201 (HTTP 401)") {
 		t.Errorf("readiness reason %q", reason)
 	}
 	// Let the probes fail a few times while paused.
-	eventually(t, wait, "probes", func() bool {
+	testenv.Eventually(t, "probes", func() bool {
 		return e.sim.RequestCounts()["GET /rest/orgs/{org}/incidents/{inc}"] >= 3
 	})
 	if n := len(e.sim.Notes(org, incident)); n != 0 {
@@ -255,17 +256,17 @@ func TestWriterPausesOnAuthFailure(t *testing.T) {
 	}
 
 	creds.broken.Store(false)
-	eventually(t, wait, "writes resumed", func() bool {
+	testenv.Eventually(t, "writes resumed", func() bool {
 		return len(e.sim.Notes(org, incident)) == 2 && e.drained(t)
 	})
 	if nr := e.ready.NotReady(); len(nr) != 0 {
 		t.Errorf("not ready after resuming: %v", nr)
 	}
 	const paused = "resilient rejected the writer's credentials for org 201 (HTTP 401); writes paused until they work"
-	if n := e.logs.count(paused); n != 1 {
+	if n := e.logs.Count(paused); n != 1 {
 		t.Errorf("%d %q lines, want exactly 1:\n%s", n, paused, e.logs)
 	}
-	if n := e.logs.count("writes resumed"); n != 1 {
+	if n := e.logs.Count("writes resumed"); n != 1 {
 		t.Errorf("%d resume lines, want 1", n)
 	}
 }
@@ -280,7 +281,7 @@ func TestWriterStopsWhilePaused(t *testing.T) {
 	e.transport = creds
 	stop := e.start(t, e.config())
 	e.publish(t, noteCmd("stop-1", "never written"))
-	eventually(t, wait, "paused", func() bool { return len(e.ready.NotReady()) == 1 })
+	testenv.Eventually(t, "paused", func() bool { return len(e.ready.NotReady()) == 1 })
 	stop() // fails the test if Run does not return within 30s
 	if e.drained(t) {
 		t.Error("the paused command left WRITES")
@@ -313,7 +314,7 @@ func TestWriterDeadLetters(t *testing.T) {
 	good := noteCmd("after-bad", "still working")
 	e.publish(t, good)
 
-	eventually(t, wait, "all handled", func() bool {
+	testenv.Eventually(t, "all handled", func() bool {
 		return e.drained(t) && len(e.deadLetters(t)) == 3
 	})
 	if n := len(e.sim.Notes(org, incident)); n != 1 {
@@ -366,7 +367,7 @@ func TestWriterUnknownOrg(t *testing.T) {
 	cmd := noteCmd("other-org", "hello")
 	cmd.Org = 999
 	e.publish(t, cmd)
-	eventually(t, wait, "dead letter", func() bool { return len(e.deadLetters(t)) == 1 })
+	testenv.Eventually(t, "dead letter", func() bool { return len(e.deadLetters(t)) == 1 })
 	if dl := e.deadLetters(t)[0]; !strings.Contains(dl.Reason, "org 999 is not configured") {
 		t.Errorf("reason %q", dl.Reason)
 	}
