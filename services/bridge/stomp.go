@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net"
@@ -15,12 +16,17 @@ import (
 	"github.com/go-stomp/stomp/v3"
 )
 
+// connectTimeout bounds one connection attempt: TCP connect, TLS handshake
+// and STOMP CONNECT/CONNECTED.
+const connectTimeout = 30 * time.Second
+
 // dialer opens STOMP connections to the broker of a Config.
 type dialer struct {
 	addr    string
 	tls     *tls.Config // nil for plaintext
 	cfg     Config
 	netDial func(ctx context.Context, network, addr string) (net.Conn, error)
+	timeout time.Duration // per attempt; connectTimeout
 }
 
 func newDialer(cfg Config) (*dialer, error) {
@@ -28,7 +34,7 @@ func newDialer(cfg Config) (*dialer, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &dialer{addr: addr, cfg: cfg, netDial: (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext}
+	d := &dialer{addr: addr, cfg: cfg, netDial: (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext, timeout: connectTimeout}
 	if useTLS {
 		host, _, _ := net.SplitHostPort(addr)
 		tc := &tls.Config{ServerName: host, MinVersion: tls.VersionTLS12, InsecureSkipVerify: cfg.InsecureSkipVerify}
@@ -52,17 +58,35 @@ func newDialer(cfg Config) (*dialer, error) {
 }
 
 // dial connects and logs in. The connection is plain TCP or TLS (verified
-// unless InsecureSkipVerify).
+// unless InsecureSkipVerify). The attempt is bounded by d.timeout and ends
+// when ctx does: a peer that accepts TCP and then says nothing (no TLS
+// handshake, no CONNECTED) cannot hold the bridge, nor its shutdown.
 func (d *dialer) dial(ctx context.Context) (*stomp.Conn, error) {
+	ctx, cancel := context.WithTimeout(ctx, d.timeout)
+	defer cancel()
 	nc, err := d.netDial(ctx, "tcp", d.addr)
 	if err != nil {
 		return nil, fmt.Errorf("dial %s: %w", d.addr, err)
 	}
+	// go-stomp's CONNECT reads without watching ctx: closing the connection
+	// when ctx ends is what unblocks it.
+	raw := nc
+	stop := context.AfterFunc(ctx, func() { raw.Close() })
+	fail := func(step string, err error) (*stomp.Conn, error) {
+		stop()
+		raw.Close()
+		switch {
+		case ctx.Err() != nil:
+			err = fmt.Errorf("%w (%v)", ctx.Err(), err)
+		case errors.Is(err, os.ErrDeadlineExceeded): // the read deadline go-stomp took from ctx
+			err = fmt.Errorf("%w (%v)", context.DeadlineExceeded, err)
+		}
+		return nil, fmt.Errorf("%s %s: %w", step, d.addr, err)
+	}
 	if d.tls != nil {
 		tc := tls.Client(nc, d.tls)
 		if err := tc.HandshakeContext(ctx); err != nil {
-			nc.Close()
-			return nil, fmt.Errorf("tls handshake with %s: %w", d.addr, err)
+			return fail("tls handshake with", err)
 		}
 		nc = tc
 	}
@@ -77,8 +101,11 @@ func (d *dialer) dial(ctx context.Context) (*stomp.Conn, error) {
 		stomp.ConnOpt.RcvReceiptTimeout(30*time.Second),
 	)
 	if err != nil {
-		nc.Close()
-		return nil, fmt.Errorf("stomp connect %s: %w", d.addr, err)
+		return fail("stomp connect", err)
+	}
+	if !stop() { // ctx ended just as CONNECTED came: the connection is closed
+		_ = conn.MustDisconnect()
+		return fail("stomp connect", errors.New("connection closed as the attempt ended"))
 	}
 	return conn, nil
 }
