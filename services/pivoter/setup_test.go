@@ -1,11 +1,8 @@
 package pivoter
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
-	"log/slog"
 	"net/http/httptest"
 	"sync"
 	"testing"
@@ -34,10 +31,10 @@ type env struct {
 	js      jetstream.JetStream
 	store   *store.Store
 	ready   *obs.Readiness
-	replies jetstream.Consumer
-	writes  jetstream.Consumer
-	dlq     jetstream.Consumer
-	logs    *syncBuffer
+	replies *testenv.Collector
+	writes  *testenv.Collector
+	dlq     *testenv.Collector
+	logs    *testenv.LogBuffer
 
 	mu        sync.Mutex
 	finals    map[string]*resilient.Ack
@@ -65,29 +62,15 @@ func setup(t testing.TB, simCfg irissim.Config) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, js := testenv.StartNATS(t).Connect(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if err := flow.EnsureStreams(ctx, js, flow.StreamOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	consumer := func(stream, name, filter string) jetstream.Consumer {
-		c, err := js.CreateOrUpdateConsumer(ctx, stream, jetstream.ConsumerConfig{
-			Durable: name, FilterSubject: filter, AckPolicy: jetstream.AckExplicitPolicy,
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return c
-	}
+	js := testenv.JetStream(t)
 	return &env{
 		sim: sim, iris: client, js: js,
 		store:   testenv.PostgresStore(t),
 		ready:   obs.NewReadiness(),
-		replies: consumer(flow.StreamReplies, "test-replies", "reply.>"),
-		writes:  consumer(flow.StreamWrites, "test-writes", "write.>"),
-		dlq:     consumer(flow.StreamDLQ, "test-dlq", "dlq.>"),
-		logs:    &syncBuffer{},
+		replies: testenv.Collect(t, js, flow.StreamReplies, "reply.>"),
+		writes:  testenv.Collect(t, js, flow.StreamWrites, "write.>"),
+		dlq:     testenv.Collect(t, js, flow.StreamDLQ, "dlq.>"),
+		logs:    &testenv.LogBuffer{},
 		finals:  map[string]*resilient.Ack{},
 	}
 }
@@ -98,7 +81,7 @@ func (e *env) config() Config {
 		JS: e.js, Store: e.store, Iris: e.iris,
 		Grace:  5 * time.Second,
 		Ready:  e.ready,
-		Logger: slog.New(slog.NewJSONHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Logger: e.logs.Logger(),
 	}
 }
 
@@ -106,25 +89,7 @@ func (e *env) config() Config {
 // for Run to return.
 func (e *env) start(t testing.TB, cfg Config) (stop func()) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- Run(ctx, cfg) }()
-	var once sync.Once
-	stop = func() {
-		once.Do(func() {
-			cancel()
-			select {
-			case err := <-done:
-				if err != nil {
-					t.Errorf("pivoter: %v", err)
-				}
-			case <-time.After(30 * time.Second):
-				t.Errorf("pivoter did not stop within 30s")
-			}
-		})
-	}
-	t.Cleanup(stop)
-	return stop
+	return testenv.RunInBackground(t, "pivoter", func(ctx context.Context) error { return Run(ctx, cfg) })
 }
 
 // call publishes a function invocation with inputs and returns it.
@@ -209,12 +174,7 @@ func (e *env) finalReply(t testing.TB, id string) *resilient.Ack {
 		if time.Now().After(deadline) {
 			t.Fatalf("no final reply for %s within 30s; pivoter logs:\n%s", id, e.logs.String())
 		}
-		batch, err := e.replies.Fetch(1, jetstream.FetchMaxWait(200*time.Millisecond))
-		if err != nil {
-			t.Fatal(err)
-		}
-		for msg := range batch.Messages() { // the whole batch: an abandoned pull would hold later replies
-			_ = msg.Ack()
+		for _, msg := range e.replies.Fetch(1, 200*time.Millisecond) {
 			r, err := flow.Decode[flow.Reply](msg.Data())
 			if err != nil {
 				t.Fatalf("bad reply: %v", err)
@@ -265,90 +225,42 @@ func content(t testing.TB, p *resilient.ResultPayload, v any) {
 // or unacknowledged.
 func (e *env) waitIdle(t testing.TB) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	for {
+	testenv.Eventually(t, "the pivoter consumer idle", func() bool {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
 		c, err := e.js.Consumer(ctx, flow.StreamFN, flow.ConsumerPivoter)
-		if err == nil {
-			info, err := c.Info(ctx)
-			if err == nil && info.NumPending == 0 && info.NumAckPending == 0 && info.Delivered.Stream > 0 {
-				return
-			}
+		if err != nil {
+			return false
 		}
-		select {
-		case <-ctx.Done():
-			t.Fatalf("pivoter consumer not idle within 30s")
-		case <-time.After(20 * time.Millisecond):
-		}
-	}
+		info, err := c.Info(ctx)
+		return err == nil && info.NumPending == 0 && info.NumAckPending == 0 && info.Delivered.Stream > 0
+	})
 }
 
 // drainWrites returns every write command in the WRITES stream now.
 func (e *env) drainWrites(t testing.TB) []*flow.WriteCommand {
 	t.Helper()
 	var out []*flow.WriteCommand
-	for {
-		batch, err := e.writes.FetchNoWait(100)
+	for _, data := range e.writes.Drain() {
+		w, err := flow.Decode[flow.WriteCommand](data)
 		if err != nil {
-			t.Fatal(err)
+			t.Fatalf("bad write command: %v", err)
 		}
-		n := 0
-		for msg := range batch.Messages() {
-			n++
-			_ = msg.Ack()
-			w, err := flow.Decode[flow.WriteCommand](msg.Data())
-			if err != nil {
-				t.Fatalf("bad write command: %v", err)
-			}
-			out = append(out, w)
-		}
-		if n == 0 {
-			return out
-		}
+		out = append(out, w)
 	}
+	return out
 }
 
 // drainDLQ returns the dead letters recorded now.
 func (e *env) drainDLQ(t testing.TB) []*flow.DeadLetter {
 	t.Helper()
 	var out []*flow.DeadLetter
-	for {
-		batch, err := e.dlq.FetchNoWait(100)
-		if err != nil {
+	for _, data := range e.dlq.Drain() {
+		var d flow.DeadLetter
+		if err := json.Unmarshal(data, &d); err != nil {
 			t.Fatal(err)
 		}
-		n := 0
-		for msg := range batch.Messages() {
-			n++
-			_ = msg.Ack()
-			var d flow.DeadLetter
-			if err := json.Unmarshal(msg.Data(), &d); err != nil {
-				t.Fatal(err)
-			}
-			out = append(out, &d)
-		}
-		if n == 0 {
-			return out
-		}
+		out = append(out, &d)
 	}
+	return out
 }
-
-// syncBuffer is a goroutine-safe log sink.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-var _ = fmt.Sprint
