@@ -1,0 +1,202 @@
+package profile
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+)
+
+// lookupKey is one domain to look up; force skips the cache.
+type lookupKey struct {
+	domain string
+	force  bool
+}
+
+// outcome is the answer for one key: a profile or that domain's error.
+type outcome struct {
+	res Answer
+	err error
+}
+
+// resolveFunc answers a whole batch. A non-nil error fails every key of
+// the batch; otherwise every key must have an outcome.
+type resolveFunc func(ctx context.Context, batch []lookupKey) (map[lookupKey]outcome, error)
+
+// batcher gathers the lookups of concurrent messages into batches of up to
+// size keys. A batch is resolved when it is full; when no key has joined it
+// for window, no message is on its way to it and no other batch is being
+// resolved (messages of a burst do not arrive at the same instant, so the
+// window restarts with each new key); or maxWait after its first key,
+// whichever comes first. A key already waiting or in flight is not asked
+// again: later lookups join its call (singleflight, within this process).
+type batcher struct {
+	resolve resolveFunc
+	window  time.Duration
+	maxWait time.Duration
+	size    int
+	// base is the lifetime of the resolutions: they outlive the lookups
+	// that started them, so one caller giving up does not fail the others.
+	base    context.Context
+	timeout time.Duration
+	// coming, when set, counts messages about to look something up; the
+	// window does not close on them.
+	coming *Arrivals
+
+	mu       sync.Mutex
+	inflight map[lookupKey]*call // key -> its pending or running call
+	pending  []lookupKey         // keys of the batch being gathered
+	first    time.Time           // when the first pending key joined
+	timer    *time.Timer
+	gen      uint64 // batch generation, so a stale timer flushes nothing
+	running  int    // batches being resolved
+	wg       sync.WaitGroup
+}
+
+// call is one key's share of a batch.
+type call struct {
+	done chan struct{}
+	outcome
+}
+
+func newBatcher(base context.Context, resolve resolveFunc, window, maxWait time.Duration, size int, timeout time.Duration) *batcher {
+	return &batcher{resolve: resolve, window: window, maxWait: max(maxWait, window), size: size, base: base,
+		timeout: timeout, inflight: map[lookupKey]*call{}}
+}
+
+// lookup resolves keys and waits for the answers or ctx. It returns the
+// first error among the keys' outcomes.
+func (b *batcher) lookup(ctx context.Context, keys []lookupKey) (map[string]Answer, error) {
+	calls := make(map[lookupKey]*call, len(keys))
+	b.mu.Lock()
+	for _, k := range keys {
+		if _, dup := calls[k]; dup {
+			continue
+		}
+		c, ok := b.inflight[k]
+		if !ok {
+			c = &call{done: make(chan struct{})}
+			b.inflight[k] = c
+			b.pending = append(b.pending, k)
+			if len(b.pending) >= b.size {
+				b.flushLocked()
+			} else {
+				b.armLocked()
+			}
+		}
+		calls[k] = c
+	}
+	b.mu.Unlock()
+	arrivalFrom(ctx).Done()
+
+	out := make(map[string]Answer, len(calls))
+	for k, c := range calls {
+		select {
+		case <-c.done:
+		case <-ctx.Done():
+			return nil, fmt.Errorf("wait for the lookup of %s: %w", k.domain, context.Cause(ctx))
+		}
+		if c.err != nil {
+			return nil, c.err
+		}
+		out[k.domain] = c.res
+	}
+	return out, nil
+}
+
+// armLocked (re)starts the timer of the pending batch after a key joined
+// it: window from now, but no later than maxWait after the first key.
+func (b *batcher) armLocked() {
+	now := time.Now()
+	if len(b.pending) == 1 {
+		b.first = now
+	}
+	d := min(b.window, b.first.Add(b.maxWait).Sub(now))
+	if b.timer != nil {
+		b.timer.Stop()
+	}
+	gen := b.gen
+	b.timer = time.AfterFunc(max(d, 0), func() { b.flushTimer(gen) })
+}
+
+func (b *batcher) flushTimer(gen uint64) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if gen != b.gen {
+		return
+	}
+	if (b.coming.Pending() > 0 || b.running > 0) && time.Since(b.first) < b.maxWait {
+		// Messages are on their way to this batch, or an Iris call is in
+		// flight (whose answer frees handlers whose messages come next):
+		// keep it open.
+		d := min(b.window, time.Until(b.first.Add(b.maxWait)))
+		b.timer = time.AfterFunc(max(d, 0), func() { b.flushTimer(gen) })
+		return
+	}
+	b.flushLocked()
+}
+
+// flushLocked starts resolving the pending batch. b.mu is held.
+func (b *batcher) flushLocked() {
+	if b.timer != nil {
+		b.timer.Stop()
+		b.timer = nil
+	}
+	if len(b.pending) == 0 {
+		return
+	}
+	batch := b.pending
+	b.pending = nil
+	b.gen++
+	calls := make([]*call, len(batch))
+	for i, k := range batch {
+		calls[i] = b.inflight[k]
+	}
+	b.running++
+	b.wg.Add(1)
+	go func() {
+		defer b.wg.Done()
+		b.run(batch, calls)
+	}()
+}
+
+// wait flushes what is pending and blocks until every batch has finished.
+func (b *batcher) wait() {
+	b.mu.Lock()
+	b.flushLocked()
+	b.mu.Unlock()
+	b.wg.Wait()
+}
+
+// run resolves one batch and answers its calls.
+func (b *batcher) run(batch []lookupKey, calls []*call) {
+	ctx, cancel := context.WithTimeout(b.base, b.timeout)
+	defer cancel()
+	outs, err := b.safeResolve(ctx, batch)
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.running--
+	for i, k := range batch {
+		c := calls[i]
+		o, ok := outs[k]
+		switch {
+		case err != nil:
+			c.err = err
+		case !ok:
+			c.err = fmt.Errorf("lookup of %s: no answer", k.domain)
+		default:
+			c.outcome = o
+		}
+		delete(b.inflight, k)
+		close(c.done)
+	}
+}
+
+func (b *batcher) safeResolve(ctx context.Context, batch []lookupKey) (outs map[lookupKey]outcome, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("lookup panic: %v", r)
+		}
+	}()
+	return b.resolve(ctx, batch)
+}

@@ -1,0 +1,300 @@
+package profile
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/irisflow/irisflow/pkg/domain"
+	"github.com/irisflow/irisflow/pkg/iris"
+	"github.com/irisflow/irisflow/pkg/store"
+)
+
+// Investigator looks domains up in Iris Investigate; *iris.Client
+// implements it.
+type Investigator interface {
+	Investigate(ctx context.Context, domains []string) (*iris.Profiles, error)
+}
+
+// Defaults of Config.
+const (
+	DefaultTTL    = 24 * time.Hour
+	DefaultWindow = 25 * time.Millisecond
+	// DefaultSize is also the most domains Iris accepts in one call.
+	DefaultSize = 100
+)
+
+// batchTimeout bounds the resolution of one batch: the cache read, the
+// Iris call (with the client's own retries and quota waits) and the save.
+const batchTimeout = 3 * time.Minute
+
+// Config configures a Profiler. Store and Iris are required.
+type Config struct {
+	// Store keeps the profile history, which is the cache.
+	Store *store.Store
+	// Iris answers the cold domains; usually an *iris.Client whose Limiter
+	// is the store's shared quota.
+	Iris Investigator
+	// TTL is how long a stored profile answers without asking Iris.
+	// Default 24h.
+	TTL time.Duration
+	// Window: a batch is sent when no lookup joined it for this long (and no
+	// message is on its way to it and no other batch is being resolved).
+	// Default 25ms.
+	Window time.Duration
+	// MaxWait: a batch is sent at the latest this long after its first
+	// lookup. Default 10 × Window.
+	MaxWait time.Duration
+	// Size: a batch is sent when it holds this many domains. Default and
+	// maximum 100.
+	Size int
+	// Arrivals, when set, counts messages on their way to a lookup; batches
+	// wait for them (see Arrivals).
+	Arrivals *Arrivals
+	// Observe, when set, sees the outcome of every Iris call (for
+	// readiness: a success after an auth failure).
+	Observe func(error)
+	// Now is the clock of answers' FetchedAt and Age. Default time.Now.
+	Now func() time.Time
+	// Logger defaults to slog.Default().
+	Logger *slog.Logger
+}
+
+func (c Config) withDefaults() Config {
+	if c.TTL <= 0 {
+		c.TTL = DefaultTTL
+	}
+	// The store counts ages in microseconds and reads 0 as "any age".
+	c.TTL = max(c.TTL, time.Microsecond)
+	if c.Window <= 0 {
+		c.Window = DefaultWindow
+	}
+	if c.MaxWait < c.Window {
+		c.MaxWait = 10 * c.Window
+	}
+	if c.Size <= 0 || c.Size > DefaultSize {
+		c.Size = DefaultSize
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	return c
+}
+
+// Answer is the profile of one domain.
+type Answer struct {
+	// Domain is the normalised (ASCII) domain.
+	Domain string
+	// Result is Iris's profile; nil when Iris has no data for the domain.
+	Result *iris.Result
+	// FetchedAt is when Iris answered.
+	FetchedAt time.Time
+	// Cached is true when the answer came from the store, not from Iris now.
+	Cached bool
+	// Age is how old a cached answer is.
+	Age time.Duration
+}
+
+// Found reports whether Iris has data for the domain.
+func (a Answer) Found() bool { return a.Result != nil }
+
+// Profiler answers profile lookups. Lookups of concurrent callers are
+// gathered into batches; for each batch it reads the store's profile
+// history once (the cache: a fetch younger than the TTL answers), asks Iris
+// once for the cold domains, saves the answers (negative entries for
+// domains Iris has no data for) in one bulk write, then answers.
+type Profiler struct {
+	cfg     Config
+	batcher *batcher
+}
+
+// New returns a Profiler; base bounds the life of its batches, which
+// outlive the lookups that started them (one caller giving up does not
+// fail the others). Close it when done.
+func New(base context.Context, cfg Config) (*Profiler, error) {
+	var errs []error
+	if cfg.Store == nil {
+		errs = append(errs, errors.New("Store is required"))
+	}
+	if cfg.Iris == nil {
+		errs = append(errs, errors.New("Iris is required"))
+	}
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("profile: config: %w", errors.Join(errs...))
+	}
+	p := &Profiler{cfg: cfg.withDefaults()}
+	p.batcher = newBatcher(base, p.resolve, p.cfg.Window, p.cfg.MaxWait, p.cfg.Size, batchTimeout)
+	p.batcher.coming = p.cfg.Arrivals
+	return p, nil
+}
+
+// Profile returns the profile of each of domains (normalised ASCII names),
+// keyed by domain. force skips the cache. A domain Iris refuses on its own
+// fails with a *DomainError; Iris or the store failing gives their error.
+func (p *Profiler) Profile(ctx context.Context, domains []string, force bool) (map[string]Answer, error) {
+	keys := make([]lookupKey, len(domains))
+	for i, d := range domains {
+		keys[i] = lookupKey{domain: d, force: force}
+	}
+	return p.batcher.lookup(ctx, keys)
+}
+
+// One returns the profile of one domain (a normalised ASCII name).
+func (p *Profiler) One(ctx context.Context, domain string, force bool) (Answer, error) {
+	out, err := p.Profile(ctx, []string{domain}, force)
+	if err != nil {
+		return Answer{}, err
+	}
+	a, ok := out[domain]
+	if !ok {
+		return Answer{}, fmt.Errorf("profile of %s: no answer", domain)
+	}
+	return a, nil
+}
+
+// Close waits for the batches in flight.
+func (p *Profiler) Close() { p.batcher.wait() }
+
+// resolve answers one batch: cache, then Iris for the cold domains.
+func (p *Profiler) resolve(ctx context.Context, batch []lookupKey) (map[lookupKey]outcome, error) {
+	out := make(map[lookupKey]outcome, len(batch))
+	var warm []string
+	for _, k := range batch {
+		if !k.force {
+			warm = append(warm, k.domain)
+		}
+	}
+	cached := map[string]store.Profile{}
+	if len(warm) > 0 {
+		var err error
+		if cached, err = p.cfg.Store.LatestProfiles(ctx, warm, p.cfg.TTL); err != nil {
+			return nil, fmt.Errorf("profile cache: %w", err)
+		}
+	}
+	now := p.cfg.Now()
+	var cold []string
+	coldSeen := map[string]bool{}
+	for _, k := range batch {
+		if sp, ok := cached[k.domain]; ok && !k.force {
+			if a, err := FromStore(sp, now); err == nil {
+				out[k] = outcome{res: a}
+				continue
+			} // an unusable cache row: ask Iris again
+		}
+		if !coldSeen[k.domain] {
+			coldSeen[k.domain] = true
+			cold = append(cold, k.domain)
+		}
+	}
+	if len(cold) == 0 {
+		return out, nil
+	}
+	start := time.Now()
+	results, errs, err := p.investigate(ctx, cold)
+	p.cfg.Logger.Debug("iris lookup", "domains", len(cold), "cached", len(batch)-len(cold), "elapsed", time.Since(start), "err", err)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.save(ctx, cold, results, errs); err != nil {
+		return nil, err
+	}
+	fetched := p.cfg.Now()
+	for _, k := range batch {
+		if _, done := out[k]; done {
+			continue
+		}
+		if e := errs[k.domain]; e != nil {
+			out[k] = outcome{err: e}
+			continue
+		}
+		out[k] = outcome{res: Answer{Domain: k.domain, Result: results[k.domain], FetchedAt: fetched}}
+	}
+	return out, nil
+}
+
+// investigate asks Iris for domains. A batch Iris refuses as a bad request
+// is split in halves until the domain at fault is alone; that domain gets
+// its own error in errs and the others are answered. results maps every
+// answered domain to its result, nil when Iris has no data.
+func (p *Profiler) investigate(ctx context.Context, domains []string) (results map[string]*iris.Result, errs map[string]error, err error) {
+	results, errs = map[string]*iris.Result{}, map[string]error{}
+	var walk func([]string) error
+	walk = func(ds []string) error {
+		ps, err := p.cfg.Iris.Investigate(ctx, ds)
+		if p.cfg.Observe != nil {
+			p.cfg.Observe(err)
+		}
+		if err != nil {
+			if !errors.Is(err, iris.ErrBadRequest) {
+				return err
+			}
+			if len(ds) == 1 {
+				errs[ds[0]] = &DomainError{Domain: ds[0], Err: err}
+				return nil
+			}
+			if err := walk(ds[:len(ds)/2]); err != nil {
+				return err
+			}
+			return walk(ds[len(ds)/2:])
+		}
+		byName := indexProfiles(ps)
+		for _, d := range ds {
+			results[d] = byName[d] // nil: missing, or left out of the answer
+		}
+		return nil
+	}
+	if err := walk(domains); err != nil {
+		return nil, nil, err
+	}
+	return results, errs, nil
+}
+
+// indexProfiles keys an Iris answer by normalised ASCII domain, whatever
+// form (Unicode, upper case) the client or Iris used.
+func indexProfiles(ps *iris.Profiles) map[string]*iris.Result {
+	out := map[string]*iris.Result{}
+	if ps == nil {
+		return out
+	}
+	for k, r := range ps.ByDomain {
+		if r == nil {
+			continue
+		}
+		for _, name := range []string{k, r.Domain} {
+			if n, err := domain.Normalize(name); err == nil {
+				out[n.ASCII] = r
+			}
+		}
+	}
+	return out
+}
+
+// save writes the answers (negative entries for domains without data) in
+// one bulk write.
+func (p *Profiler) save(ctx context.Context, domains []string, results map[string]*iris.Result, errs map[string]error) error {
+	ps := make([]store.Profile, 0, len(domains))
+	for _, d := range domains {
+		if errs[d] != nil {
+			continue
+		}
+		r := results[d]
+		if r == nil {
+			ps = append(ps, Negative(d))
+			continue
+		}
+		sp, err := ToStore(d, r)
+		if err != nil {
+			return err
+		}
+		ps = append(ps, sp)
+	}
+	if err := p.cfg.Store.SaveProfiles(ctx, ps); err != nil {
+		return fmt.Errorf("save iris profiles: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,217 @@
+package profile_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/irisflow/irisflow/pkg/iris"
+	"github.com/irisflow/irisflow/pkg/profile"
+	"github.com/irisflow/irisflow/pkg/store"
+	irissim "github.com/irisflow/irisflow/sim/iris"
+)
+
+func TestCacheTTLAndForcedRefresh(t *testing.T) {
+	t.Parallel()
+	h := setup(t, irissim.Config{}, nil)
+	ctx := context.Background()
+	const d = "int-suntrust.com"
+	steps := []struct {
+		name         string
+		force        bool
+		age          bool // age every stored fetch past the TTL first
+		wantRequests int64
+		wantCached   bool
+	}{
+		{"cold", false, false, 1, false},
+		{"warm within TTL", false, false, 1, true},
+		{"forced refresh", true, false, 2, false},
+		{"warm again", false, false, 2, true},
+		{"after TTL", false, true, 3, false},
+	}
+	for _, st := range steps {
+		if st.age {
+			// The database clock decides the age.
+			if _, err := h.store.Pool().Exec(ctx, `UPDATE iris_profiles SET fetched_at = fetched_at - interval '25 hours'`); err != nil {
+				t.Fatal(err)
+			}
+		}
+		a, err := h.p.One(ctx, d, st.force)
+		if err != nil {
+			t.Fatalf("%s: %v", st.name, err)
+		}
+		if got := h.sim.Counters().Requests; got != st.wantRequests {
+			t.Errorf("%s: %d Iris requests in all, want %d", st.name, got, st.wantRequests)
+		}
+		if a.Cached != st.wantCached || !a.Found() || a.Domain != d || a.Result.Domain != d {
+			t.Errorf("%s: cached=%v found=%v domain=%s, want cached=%v", st.name, a.Cached, a.Found(), a.Domain, st.wantCached)
+		}
+		if a.Cached && (a.Age < 0 || a.Age > time.Hour) {
+			t.Errorf("%s: age %v", st.name, a.Age)
+		}
+	}
+	hist, err := h.store.ProfileHistory(ctx, d, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hist) != 3 {
+		t.Errorf("history has %d fetches of %s, want 3 (cold, forced, after TTL)", len(hist), d)
+	}
+}
+
+func TestNotFoundIsCachedAsNegative(t *testing.T) {
+	t.Parallel()
+	h := setup(t, irissim.Config{}, nil)
+	for i, wantCached := range []bool{false, true} {
+		a, err := h.p.One(context.Background(), "no-such-domain-irisflow.com", false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Found() || a.Cached != wantCached {
+			t.Errorf("lookup %d: found=%v cached=%v, want not found, cached=%v", i, a.Found(), a.Cached, wantCached)
+		}
+	}
+	if got := h.sim.Counters().Requests; got != 1 {
+		t.Errorf("%d Iris requests, want 1 (the negative answer is cached)", got)
+	}
+}
+
+// TestOnlyInvestigateRowsAnswer: an Enrich row (no guided-pivot counts) in
+// the history is not a cache hit.
+func TestOnlyInvestigateRowsAnswer(t *testing.T) {
+	t.Parallel()
+	h := setup(t, irissim.Config{}, nil)
+	ctx := context.Background()
+	const d = "int-chase.com"
+	if err := h.store.SaveProfiles(ctx, []store.Profile{{Domain: d, Source: store.SourceEnrich, Found: false}}); err != nil {
+		t.Fatal(err)
+	}
+	a, err := h.p.One(ctx, d, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Cached || !a.Found() || h.sim.Counters().Requests != 1 {
+		t.Errorf("cached=%v found=%v requests=%d, want Iris asked once", a.Cached, a.Found(), h.sim.Counters().Requests)
+	}
+}
+
+func TestBatching300ColdDomains(t *testing.T) {
+	t.Parallel()
+	// The window is 100ms instead of 25ms: under -race on a shared machine
+	// the goroutines of one burst can start more than 25ms apart.
+	h := setup(t, irissim.Config{Universe: 400, Seed: 7}, func(c *profile.Config) { c.Window = 100 * time.Millisecond })
+	domains := h.sim.Domains()[:300]
+	var wg sync.WaitGroup
+	errs := make(chan error, len(domains))
+	for _, d := range domains {
+		wg.Go(func() {
+			a, err := h.p.One(context.Background(), d, false)
+			if err == nil && !a.Found() {
+				err = errors.New(d + " not found")
+			}
+			errs <- err
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := h.sim.Counters()
+	if c.Requests > 4 {
+		t.Errorf("%d Iris requests for 300 cold domains, want at most 4", c.Requests)
+	}
+	if c.Domains != 300 {
+		t.Errorf("Iris was asked for %d domains, want 300 (each once)", c.Domains)
+	}
+	var n int
+	if err := h.store.Pool().QueryRow(context.Background(), `SELECT count(*) FROM iris_profiles`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != 300 {
+		t.Errorf("%d stored profiles, want 300", n)
+	}
+}
+
+func TestConcurrentSameDomainShareOneCall(t *testing.T) {
+	t.Parallel()
+	h := setup(t, irissim.Config{}, nil)
+	var wg sync.WaitGroup
+	for range 50 {
+		wg.Go(func() {
+			if a, err := h.p.One(context.Background(), "int-chase.com", false); err != nil || !a.Found() {
+				t.Errorf("found=%v err=%v", a.Found(), err)
+			}
+		})
+	}
+	wg.Wait()
+	if got := h.sim.Counters().Requests; got != 1 {
+		t.Errorf("%d Iris requests for 50 concurrent lookups of one domain, want 1", got)
+	}
+}
+
+// TestRefusedDomainIsIsolated checks that a domain Iris refuses does not
+// fail the other domains of its batch.
+func TestRefusedDomainIsIsolated(t *testing.T) {
+	t.Parallel()
+	h := setup(t, irissim.Config{}, nil)
+	// The Iris client refuses a domain with a comma as a bad request.
+	names := []string{"int-chase.com", "bad,domain.com", "int-suntrust.com"}
+	errs := make([]error, len(names))
+	var wg sync.WaitGroup
+	for i, n := range names {
+		wg.Go(func() {
+			// Forced: the store would refuse the name before Iris sees it.
+			_, errs[i] = h.p.One(context.Background(), n, true)
+		})
+	}
+	wg.Wait()
+	for i, n := range names {
+		var de *profile.DomainError
+		refused := errors.As(errs[i], &de)
+		if refused != (n == "bad,domain.com") || (errs[i] != nil && !refused) {
+			t.Errorf("%s: err = %v", n, errs[i])
+		}
+		if refused && (de.Domain != n || !errors.Is(errs[i], iris.ErrBadRequest)) {
+			t.Errorf("%s: domain error %+v does not name it or wrap ErrBadRequest", n, de)
+		}
+	}
+}
+
+func TestObserveSeesIrisOutcomes(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	var seen []error
+	h := setup(t, irissim.Config{}, func(c *profile.Config) {
+		c.Observe = func(err error) { mu.Lock(); seen = append(seen, err); mu.Unlock() }
+	})
+	ctx := context.Background()
+	for range 2 { // the second lookup is cached: no Iris call to observe
+		if _, err := h.p.One(ctx, "int-chase.com", false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(seen) != 1 || seen[0] != nil {
+		t.Errorf("observed %v, want one successful call", seen)
+	}
+}
+
+func TestNewRequiresStoreAndIris(t *testing.T) {
+	t.Parallel()
+	_, err := profile.New(context.Background(), profile.Config{})
+	if err == nil {
+		t.Fatal("a Profiler without store or Iris was built")
+	}
+	for _, want := range []string{"Store is required", "Iris is required"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not say %q", err, want)
+		}
+	}
+}
