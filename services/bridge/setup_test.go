@@ -2,11 +2,9 @@ package bridge
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"math/rand/v2"
 	"net"
 	"os"
@@ -110,7 +108,7 @@ func (e *env) config() Config {
 		NATS:         e.js,
 		Streams:      e.streams,
 		Grace:        5 * time.Second,
-		Logger:       slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Logger:       testenv.QuietLogger(),
 	}
 }
 
@@ -149,54 +147,18 @@ func (e *env) runBridge(cfg Config, hook func(*flow.Invocation) bool) (stop func
 // invocations reads every message in FN (nobody consumes it in these tests).
 func (e *env) invocations() []flow.Invocation {
 	e.t.Helper()
-	return readStream[flow.Invocation](e.t, e.js, flow.StreamFN)
+	return testenv.ReadStream[flow.Invocation](e.t, e.js, flow.StreamFN, "")
 }
 
 func (e *env) deadLetters() []flow.DeadLetter {
 	e.t.Helper()
-	return readStream[flow.DeadLetter](e.t, e.js, flow.StreamDLQ)
+	return testenv.ReadStream[flow.DeadLetter](e.t, e.js, flow.StreamDLQ, "")
 }
 
-func readStream[T any](t *testing.T, js jetstream.JetStream, name string) []T {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	s, err := js.Stream(ctx, name)
-	if err != nil {
-		t.Fatalf("stream %s: %v", name, err)
-	}
-	info, err := s.Info(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []T
-	for seq := info.State.FirstSeq; seq <= info.State.LastSeq && info.State.Msgs > 0; seq++ {
-		m, err := s.GetMsg(ctx, seq)
-		if errors.Is(err, jetstream.ErrMsgNotFound) {
-			continue
-		}
-		if err != nil {
-			t.Fatalf("get %s #%d: %v", name, seq, err)
-		}
-		var v T
-		if err := json.Unmarshal(m.Data, &v); err != nil {
-			t.Fatalf("decode %s #%d: %v", name, seq, err)
-		}
-		out = append(out, v)
-	}
-	return out
-}
-
-// waitFor polls cond until it holds, failing after 30s.
+// waitFor polls cond until it holds, failing after testenv.Wait (30s).
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after 30s waiting for %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	testenv.Eventually(t, what, cond)
 }
 
 // proxy is a TCP proxy in front of the broker whose connections the test
