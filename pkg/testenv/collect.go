@@ -2,16 +2,11 @@ package testenv
 
 import (
 	"context"
-	"fmt"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
 )
-
-// collectors numbers the durable consumers Collect creates.
-var collectors atomic.Int64
 
 // Collector takes the messages of one stream, filtered by subject, through
 // its own durable consumer, acknowledging each (on a work-queue stream that
@@ -21,20 +16,21 @@ type Collector struct {
 	cons jetstream.Consumer
 }
 
-// Collect creates a durable consumer (explicit acks, up to 10000 pending)
-// on stream for the subjects filter matches ("reply.>", "fn.*.pivots.auto").
-func Collect(t testing.TB, js jetstream.JetStream, stream, filter string) *Collector {
+// Collect creates the durable consumer named durable (explicit acks, up to
+// 10000 pending) on stream for the subjects filter matches ("reply.>",
+// "fn.*.pivots.auto"). The name must be unique on the server.
+func Collect(t testing.TB, js jetstream.JetStream, stream, filter, durable string) *Collector {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	cons, err := js.CreateOrUpdateConsumer(ctx, stream, jetstream.ConsumerConfig{
-		Durable:       fmt.Sprintf("testenv-collect-%d", collectors.Add(1)),
+		Durable:       durable,
 		FilterSubject: filter,
 		AckPolicy:     jetstream.AckExplicitPolicy,
 		MaxAckPending: 10000,
 	})
 	if err != nil {
-		t.Fatalf("testenv: collect %s on %s: %v", filter, stream, err)
+		t.Fatalf("testenv: consumer %s for %s on %s: %v", durable, filter, stream, err)
 	}
 	return &Collector{t: t, cons: cons}
 }

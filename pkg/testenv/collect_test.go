@@ -40,8 +40,8 @@ func TestJetStreamHasTheStreams(t *testing.T) {
 func TestCollector(t *testing.T) {
 	t.Parallel()
 	js := JetStream(t)
-	replies := Collect(t, js, flow.StreamReplies, "reply.201.>")
-	other := Collect(t, js, flow.StreamReplies, "reply.202.>")
+	replies := Collect(t, js, flow.StreamReplies, "reply.201.>", "test-201")
+	other := Collect(t, js, flow.StreamReplies, "reply.202.>", "test-202")
 	for i := range 5 {
 		publish(t, js, fmt.Sprintf("reply.201.d.%d", i), fmt.Sprintf(`{"n":%d}`, i))
 	}
@@ -70,7 +70,7 @@ func TestCollector(t *testing.T) {
 func TestCollectorFailures(t *testing.T) {
 	t.Parallel()
 	js := JetStream(t)
-	c := Collect(t, js, flow.StreamDLQ, "dlq.>")
+	c := Collect(t, js, flow.StreamDLQ, "dlq.>", "test-dlq")
 	publish(t, js, "dlq.fn", `"late"`)
 
 	r := &recorder{TB: t}

@@ -67,9 +67,9 @@ func setup(t testing.TB, simCfg irissim.Config) *env {
 		sim: sim, iris: client, js: js,
 		store:   testenv.PostgresStore(t),
 		ready:   obs.NewReadiness(),
-		replies: testenv.Collect(t, js, flow.StreamReplies, "reply.>"),
-		writes:  testenv.Collect(t, js, flow.StreamWrites, "write.>"),
-		dlq:     testenv.Collect(t, js, flow.StreamDLQ, "dlq.>"),
+		replies: testenv.Collect(t, js, flow.StreamReplies, "reply.>", "test-replies"),
+		writes:  testenv.Collect(t, js, flow.StreamWrites, "write.>", "test-writes"),
+		dlq:     testenv.Collect(t, js, flow.StreamDLQ, "dlq.>", "test-dlq"),
 		logs:    &testenv.LogBuffer{},
 		finals:  map[string]*resilient.Ack{},
 	}
