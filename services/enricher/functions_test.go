@@ -12,6 +12,7 @@ import (
 	"github.com/irisflow/irisflow/pkg/resilient"
 	"github.com/irisflow/irisflow/pkg/seed"
 	"github.com/irisflow/irisflow/pkg/store"
+	"github.com/irisflow/irisflow/pkg/testenv"
 )
 
 func sortedKeys(m map[string]any) []string {
@@ -31,7 +32,7 @@ func TestFunctionsEndToEnd(t *testing.T) {
 	// Profile first: its dt_iris_data feeds format, as the seed's workflow does.
 	prof := h.function(flow.KindProfile, map[string]any{"dt_domain_name": "int-chase.com"})
 	h.publish(prof)
-	msgs := replies.take(2)
+	msgs := replies.Take(2, waitBound)
 	r0, a0 := replyOf(t, msgs[0])
 	r1, a1 := replyOf(t, msgs[1])
 	if r0.Seq != 0 || r0.Final || a0.Complete || a0.Message != "irisflow: profiling int-chase.com" {
@@ -164,7 +165,7 @@ func TestBadInputIsDeadLetteredWithErrorReply(t *testing.T) {
 		}
 	}
 	dead := map[string]string{}
-	for _, m := range dlq.take(len(tests)) {
+	for _, m := range dlq.Take(len(tests), waitBound) {
 		var dl flow.DeadLetter
 		if err := json.Unmarshal(m, &dl); err != nil {
 			t.Fatal(err)
@@ -188,7 +189,7 @@ func TestIrisAuthErrorRepliesAndUnreadies(t *testing.T) {
 	t.Parallel()
 	h := setup(t, func(o *options) { o.irisKey = "wrong-key" })
 	replies := h.collect(flow.StreamReplies, "reply.>", "test-replies")
-	eventually(t, "ready", h.consuming)
+	testenv.EventuallyWithin(t, waitBound, "ready", h.consuming)
 	inv := h.function(flow.KindProfile, map[string]any{"dt_domain_name": "int-chase.com"})
 	h.publish(inv)
 	a := h.finals(replies, 1)[inv.ID]
@@ -214,12 +215,7 @@ func TestIris503IsRetriedNotFailed(t *testing.T) {
 	deadline := time.Now().Add(100 * time.Second)
 	var got *resilient.Ack
 	for got == nil && time.Now().Before(deadline) {
-		batch, err := replies.cons.Fetch(10, fetchWait())
-		if err != nil {
-			t.Fatal(err)
-		}
-		for m := range batch.Messages() {
-			_ = m.Ack()
+		for _, m := range replies.Fetch(10, 500*time.Millisecond) {
 			if r, a := replyOf(t, m.Data()); r.Final && r.InvocationID == second.ID {
 				got = a
 			}
@@ -242,7 +238,7 @@ func TestRunStopsOnCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- Run(ctx, h.cfg) }()
-	eventually(t, "ready", h.consuming)
+	testenv.EventuallyWithin(t, waitBound, "ready", h.consuming)
 	cancel()
 	select {
 	case err := <-done:

@@ -12,6 +12,7 @@ import (
 	"github.com/irisflow/irisflow/pkg/resilient"
 	"github.com/irisflow/irisflow/pkg/seed"
 	"github.com/irisflow/irisflow/pkg/store"
+	"github.com/irisflow/irisflow/pkg/testenv"
 	"github.com/nats-io/nats.go/jetstream"
 )
 
@@ -91,7 +92,7 @@ func TestAutomaticPlaybook(t *testing.T) {
 	for _, tc := range tests {
 		want += len(tc.wantIDs)
 	}
-	got := decodeWrites(t, writes.take(want))
+	got := decodeWrites(t, writes.Take(want, waitBound))
 	for i, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			inv := invs[i]
@@ -133,14 +134,14 @@ func TestAutomaticPlaybook(t *testing.T) {
 		}
 	}
 	pv := map[string]*flow.Invocation{}
-	for _, m := range pivots.take(wantPivots) {
+	for _, m := range pivots.Take(wantPivots, waitBound) {
 		inv, err := flow.Decode[flow.Invocation](m)
 		if err != nil {
 			t.Fatal(err)
 		}
 		pv[inv.ID] = inv
 	}
-	pivots.none(500 * time.Millisecond)
+	pivots.None(500 * time.Millisecond)
 	for i, tc := range tests {
 		p, ok := pv[invs[i].ID+"/autopivot"]
 		if ok != tc.pivot {
@@ -184,7 +185,7 @@ func TestAutomaticPlaybook(t *testing.T) {
 		t.Fatal(err)
 	}
 	dlq := h.collect(flow.StreamDLQ, "dlq.>", "test-dlq")
-	eventually(t, "redelivered action handled", func() bool {
+	testenv.EventuallyWithin(t, waitBound, "redelivered action handled", func() bool {
 		info, err := h.js.Stream(context.Background(), flow.StreamFN)
 		if err != nil {
 			return false
@@ -192,8 +193,8 @@ func TestAutomaticPlaybook(t *testing.T) {
 		st, err := info.Info(context.Background())
 		return err == nil && st.State.Msgs <= 0
 	})
-	writes.none(time.Second)
-	dlq.none(100 * time.Millisecond)
+	writes.None(time.Second)
+	dlq.None(100 * time.Millisecond)
 
 	// An org with the playbook off: acknowledged, nothing written.
 	off := h.action(4300, 1, "int-chase.com")
@@ -202,5 +203,5 @@ func TestAutomaticPlaybook(t *testing.T) {
 	if a := h.finals(replies, 1)[off.ID]; a == nil || !strings.Contains(a.Message, "off") {
 		t.Errorf("org 202 ack = %q", a.Message)
 	}
-	writes.none(500 * time.Millisecond)
+	writes.None(500 * time.Millisecond)
 }

@@ -4,9 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"net/http/httptest"
-	"os"
 	"sync"
 	"testing"
 	"time"
@@ -55,13 +53,7 @@ func setup(t testing.TB, opts ...func(*options)) *harness {
 	for _, f := range opts {
 		f(&o)
 	}
-	n := testenv.StartNATS(t)
-	_, js := n.Connect(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	if err := flow.EnsureStreams(ctx, js, flow.StreamOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	js := testenv.JetStream(t)
 	st := testenv.PostgresStore(t)
 	sim, err := irissim.New(o.sim)
 	if err != nil {
@@ -70,12 +62,12 @@ func setup(t testing.TB, opts ...func(*options)) *harness {
 	srv := httptest.NewServer(sim.Handler())
 	t.Cleanup(srv.Close)
 	client, err := iris.New(iris.Config{BaseURL: srv.URL, Username: "demo", APIKey: o.irisKey, MaxRetries: o.retries,
-		Logger: quietLogger()})
+		Logger: testenv.QuietLogger()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	h := &harness{t: t, js: js, sim: sim, store: st, ready: obs.NewReadiness()}
-	h.cfg = Config{JS: js, Store: st, Iris: client, Ready: h.ready, Logger: quietLogger(), Grace: 5 * time.Second}
+	h.cfg = Config{JS: js, Store: st, Iris: client, Ready: h.ready, Logger: testenv.QuietLogger(), Grace: 5 * time.Second}
 	if o.mutate != nil {
 		o.mutate(&h.cfg)
 	}
@@ -87,33 +79,8 @@ func setup(t testing.TB, opts ...func(*options)) *harness {
 
 // start runs the enricher until the test ends.
 func (h *harness) start() {
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- Run(ctx, h.cfg) }()
-	h.stop = func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				h.t.Errorf("Run: %v", err)
-			}
-		case <-time.After(30 * time.Second):
-			h.t.Errorf("Run did not return within 30s of cancel")
-		}
-	}
-	h.t.Cleanup(h.stop)
+	h.stop = testenv.RunInBackground(h.t, "enricher", func(ctx context.Context) error { return Run(ctx, h.cfg) })
 }
-
-func quietLogger() *slog.Logger {
-	if os.Getenv("ENRICHER_TEST_LOG") != "" {
-		return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	}
-	return slog.New(slog.NewTextHandler(discard{}, nil))
-}
-
-type discard struct{}
-
-func (discard) Write(p []byte) (int, error) { return len(p), nil }
 
 // invocation builds a function invocation.
 func (h *harness) function(kind flow.Kind, inputs map[string]any) *flow.Invocation {
@@ -173,55 +140,11 @@ func (h *harness) publish(invs ...*flow.Invocation) {
 	}
 }
 
-// collector reads a work-queue stream through its own consumer.
-type collector struct {
-	t    testing.TB
-	cons jetstream.Consumer
-}
-
-func (h *harness) collect(stream, filter, name string) *collector {
+// collect takes the messages of stream matching filter through a durable
+// consumer named name.
+func (h *harness) collect(stream, filter, name string) *testenv.Collector {
 	h.t.Helper()
-	cons, err := h.js.CreateOrUpdateConsumer(context.Background(), stream, jetstream.ConsumerConfig{
-		Durable: name, FilterSubject: filter, AckPolicy: jetstream.AckExplicitPolicy, MaxAckPending: 10000,
-	})
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	return &collector{t: h.t, cons: cons}
-}
-
-// next returns up to n messages, waiting at most waitBound for them all.
-func (c *collector) take(n int) [][]byte {
-	c.t.Helper()
-	var out [][]byte
-	deadline := time.Now().Add(waitBound)
-	for len(out) < n && time.Now().Before(deadline) {
-		batch, err := c.cons.Fetch(n-len(out), jetstream.FetchMaxWait(500*time.Millisecond))
-		if err != nil {
-			c.t.Fatal(err)
-		}
-		for m := range batch.Messages() {
-			out = append(out, m.Data())
-			_ = m.Ack()
-		}
-	}
-	if len(out) < n {
-		c.t.Fatalf("got %d messages within %s, want %d", len(out), waitBound, n)
-	}
-	return out
-}
-
-// quiet asserts no more messages arrive for d (used after the expected
-// ones, to catch duplicates).
-func (c *collector) none(d time.Duration) {
-	c.t.Helper()
-	batch, err := c.cons.Fetch(1, jetstream.FetchMaxWait(d))
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	for m := range batch.Messages() {
-		c.t.Errorf("unexpected extra message on %s: %s", m.Subject(), m.Data())
-	}
+	return testenv.Collect(h.t, h.js, stream, filter, name)
 }
 
 // replyOf decodes a REPLIES message.
@@ -240,17 +163,12 @@ func replyOf(t testing.TB, data []byte) (*flow.Reply, *resilient.Ack) {
 
 // finals waits for the final replies of n invocations and returns them by
 // invocation id (status replies are checked to come first).
-func (h *harness) finals(c *collector, n int) map[string]*resilient.Ack {
+func (h *harness) finals(c *testenv.Collector, n int) map[string]*resilient.Ack {
 	h.t.Helper()
 	out := map[string]*resilient.Ack{}
 	deadline := time.Now().Add(waitBound)
 	for len(out) < n && time.Now().Before(deadline) {
-		batch, err := c.cons.Fetch(1000, jetstream.FetchMaxWait(500*time.Millisecond))
-		if err != nil {
-			h.t.Fatal(err)
-		}
-		for m := range batch.Messages() {
-			_ = m.Ack()
+		for _, m := range c.Fetch(1000, 500*time.Millisecond) {
 			r, a := replyOf(h.t, m.Data())
 			if !r.Final {
 				continue
@@ -284,25 +202,9 @@ func content(t testing.TB, a *resilient.Ack) map[string]any {
 	return c
 }
 
-// eventually polls cond until it holds or the bound passes.
-func eventually(t testing.TB, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(waitBound)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: not within %s", what, waitBound)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
-func fetchWait() jetstream.FetchOpt { return jetstream.FetchMaxWait(500 * time.Millisecond) }
-
 // consuming reports whether the enricher has said it is ready.
 func (h *harness) consuming() bool {
 	ok, st := h.ready.Ready()
 	_, registered := st[ReadinessComponent]
 	return ok && registered
 }
-
-func timeNow() time.Time { return time.Now() }
