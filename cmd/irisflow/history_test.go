@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"strings"
@@ -9,31 +8,12 @@ import (
 	"time"
 
 	"github.com/irisflow/irisflow/pkg/store"
-	"github.com/irisflow/irisflow/pkg/testenv"
 )
-
-func execute(t *testing.T, args ...string) (string, error) {
-	t.Helper()
-	root := newRootCmd()
-	var out bytes.Buffer
-	root.SetOut(&out)
-	root.SetErr(&out)
-	root.SetArgs(args)
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	err := root.ExecuteContext(ctx)
-	return out.String(), err
-}
 
 func TestHistoryCommand(t *testing.T) {
 	t.Parallel()
-	dbURL := testenv.Postgres(t)
+	dbURL, st := testDatabase(t)
 	ctx := context.Background()
-	st, err := store.Open(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
 	risk := func(n int) *int { return &n }
 	old := time.Now().Add(-48 * time.Hour).UTC()
 	if err := st.SaveProfiles(ctx, []store.Profile{

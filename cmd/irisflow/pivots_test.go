@@ -9,18 +9,12 @@ import (
 	"testing"
 
 	"github.com/irisflow/irisflow/pkg/store"
-	"github.com/irisflow/irisflow/pkg/testenv"
 )
 
 func TestPivotsCommand(t *testing.T) {
 	t.Parallel()
-	dbURL := testenv.Postgres(t)
+	dbURL, st := testDatabase(t)
 	ctx := context.Background()
-	st, err := store.Open(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
 	risk := func(n int) *int { return &n }
 	const hash = "f17d5cd44c5e55827e7c4efd8896845e62e35b02"
 	for _, r := range []store.PivotRun{
