@@ -4,7 +4,10 @@ SHELL := /bin/bash
 GO ?= go
 MODULES := $(shell $(GO) list -m -f '{{.Path}}' 2>/dev/null)
 PKGS := $(addsuffix /...,$(MODULES))
-TEST_FLAGS ?= -race -count=1 -timeout 15m
+# With a Docker engine (and no PostgreSQL reachable), pkg/testenv starts one
+# with testcontainers-go, which is built only with -tags testcontainers.
+TESTCONTAINERS_TAGS = $(shell docker info >/dev/null 2>&1 && echo -tags testcontainers)
+TEST_FLAGS ?= -race -count=1 -timeout 15m $(TESTCONTAINERS_TAGS)
 FUZZTIME ?= 10s
 
 .PHONY: all build test lint fuzz bench demo services tidy clean

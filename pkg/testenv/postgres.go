@@ -4,12 +4,10 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/url"
 	"os"
-	"os/exec"
 	"strings"
 	"sync"
 	"testing"
@@ -23,11 +21,6 @@ import (
 // IRISFLOW_TEST_DATABASE_URL is unset: a local PostgreSQL with trust auth.
 const DefaultTestDatabaseURL = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
 
-// dockerContainer is the PostgreSQL container started (or reused) when no
-// server is reachable but a Docker engine is. It is kept after the tests, so
-// the next run starts at once; remove it with `docker rm -f irisflow-test-postgres`.
-const dockerContainer = "irisflow-test-postgres"
-
 var (
 	serverOnce sync.Once
 	serverURL  string
@@ -40,11 +33,12 @@ var (
 //
 // The server is $IRISFLOW_TEST_DATABASE_URL (a superuser or CREATEDB role's
 // URL), else DefaultTestDatabaseURL. When that is unset and unreachable but a
-// Docker engine answers `docker info`, a PostgreSQL container named
-// irisflow-test-postgres is started (or reused) with plain `docker run`, not
-// testcontainers-go: that keeps Docker's client libraries out of every test
-// binary that imports testenv. With neither, the test fails with one line
-// saying how to provide a server; it never skips.
+// Docker engine is reachable, a test binary built with -tags testcontainers
+// starts PostgreSQL with testcontainers-go (postgres_docker.go; `make test`
+// adds the tag when `docker info` succeeds); one built without the tag fails
+// saying to add it. The tag keeps Docker's client libraries out of every
+// test binary that imports testenv. With neither a server nor Docker, the
+// test fails with one line saying how to provide a server; it never skips.
 func Postgres(t testing.TB) string {
 	t.Helper()
 	dbURL := EmptyPostgres(t)
@@ -113,14 +107,7 @@ func findServer() (string, error) {
 	if err := ping(DefaultTestDatabaseURL, 3*time.Second); err == nil {
 		return DefaultTestDatabaseURL, nil
 	}
-	if !dockerAvailable() {
-		return "", errors.New("no PostgreSQL at " + describe(DefaultTestDatabaseURL) + " and no Docker engine: " + howTo)
-	}
-	u, err := dockerPostgres()
-	if err != nil {
-		return "", fmt.Errorf("no PostgreSQL at %s, and starting one in Docker failed (%s): %s", describe(DefaultTestDatabaseURL), oneLine(err), howTo)
-	}
-	return u, nil
+	return dockerFallback(howTo)
 }
 
 // oneLine flattens a multi-line error (pgx lists every address it dialled).
@@ -175,64 +162,4 @@ func randomHex(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b) // never fails (crypto/rand)
 	return hex.EncodeToString(b)
-}
-
-func dockerAvailable() bool {
-	if _, err := exec.LookPath("docker"); err != nil {
-		return false
-	}
-	_, err := docker(10*time.Second, "info", "--format", "{{.ServerVersion}}")
-	return err == nil
-}
-
-// dockerPostgres starts (or reuses) the irisflow-test-postgres container and
-// waits, bounded, until it accepts connections. The image is
-// $IRISFLOW_TEST_POSTGRES_IMAGE, default postgres:17-alpine.
-func dockerPostgres() (string, error) {
-	image := os.Getenv("IRISFLOW_TEST_POSTGRES_IMAGE")
-	if image == "" {
-		image = "postgres:17-alpine"
-	}
-	running, err := docker(10*time.Second, "inspect", "--format", "{{.State.Running}}", dockerContainer)
-	switch {
-	case err != nil: // no such container yet
-		if _, err := docker(5*time.Minute, "run", "--detach", "--name", dockerContainer,
-			"--env", "POSTGRES_HOST_AUTH_METHOD=trust", "--publish", "127.0.0.1::5432", image); err != nil {
-			// Another test binary may have created it meanwhile.
-			if _, ierr := docker(10*time.Second, "inspect", dockerContainer); ierr != nil {
-				return "", err
-			}
-		}
-	case running != "true":
-		if _, err := docker(time.Minute, "start", dockerContainer); err != nil {
-			return "", err
-		}
-	}
-	out, err := docker(10*time.Second, "port", dockerContainer, "5432/tcp")
-	if err != nil {
-		return "", err
-	}
-	hostPort, _, _ := strings.Cut(out, "\n")
-	u := "postgres://postgres@" + strings.TrimSpace(hostPort) + "/postgres?sslmode=disable"
-	deadline := time.Now().Add(time.Minute)
-	for {
-		err := ping(u, 2*time.Second)
-		if err == nil {
-			return u, nil
-		}
-		if time.Now().After(deadline) {
-			return "", fmt.Errorf("container %s not ready within 1m: %w", dockerContainer, err)
-		}
-		time.Sleep(250 * time.Millisecond)
-	}
-}
-
-func docker(timeout time.Duration, args ...string) (string, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
-	out, err := exec.CommandContext(ctx, "docker", args...).CombinedOutput()
-	if err != nil {
-		return "", fmt.Errorf("docker %s: %w: %s", args[0], err, strings.TrimSpace(string(out)))
-	}
-	return strings.TrimSpace(string(out)), nil
 }

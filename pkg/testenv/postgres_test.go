@@ -2,8 +2,10 @@ package testenv
 
 import (
 	"context"
+	"net"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -86,4 +88,58 @@ func TestPostgresProbe(t *testing.T) {
 		t.Skip("child of TestPostgresUnreachableFailsWithHowTo")
 	}
 	Postgres(t)
+}
+
+// TestDockerFallbackSaysHowTo runs dockerFallback in a child test binary
+// with $DOCKER_HOST at a socket of the test's choosing and no docker CLI on
+// PATH, and checks the one line it fails with.
+func TestDockerFallbackSaysHowTo(t *testing.T) {
+	t.Parallel()
+	if os.Getenv("IRISFLOW_TESTENV_FALLBACK_PROBE") == "1" {
+		t.Skip("probe runs only as a child")
+	}
+	dir := t.TempDir()
+	fake := filepath.Join(dir, "docker.sock")
+	ln, err := net.Listen("unix", fake)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() { // accepts and hangs up: reachable, but no Docker API behind it
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	tests := []struct {
+		name, socket, want string
+	}{
+		{"no engine", filepath.Join(dir, "none.sock"), "no PostgreSQL at 127.0.0.1:5432 and no Docker engine"},
+		{"socket answers", fake, fakeEngineWant},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			cmd := exec.Command(os.Args[0], "-test.run=^TestDockerFallbackProbe$", "-test.count=1")
+			cmd.Env = append(os.Environ(), "IRISFLOW_TESTENV_FALLBACK_PROBE=1", "DOCKER_HOST=unix://"+tt.socket, "PATH=")
+			out, err := cmd.CombinedOutput()
+			if err == nil {
+				t.Fatalf("probe passed:\n%s", out)
+			}
+			if !strings.Contains(string(out), tt.want) || strings.Contains(string(out), "SKIP") {
+				t.Fatalf("probe output does not say %q:\n%s", tt.want, out)
+			}
+		})
+	}
+}
+
+func TestDockerFallbackProbe(t *testing.T) {
+	if os.Getenv("IRISFLOW_TESTENV_FALLBACK_PROBE") != "1" {
+		t.Skip("child of TestDockerFallbackSaysHowTo")
+	}
+	_, err := dockerFallback("HOWTO")
+	t.Fatalf("dockerFallback: %v", err)
 }
