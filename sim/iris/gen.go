@@ -424,7 +424,6 @@ func (g *gen) risk(malicious bool) riskInfo {
 	default:
 		top = 90 + g.intn(10)
 	}
-	kinds := []string{"malware", "phishing", "spam"}
 	main := g.intn(3)
 	sub := [3]int{}
 	for i := range sub {
@@ -435,12 +434,8 @@ func (g *gen) risk(malicious bool) riskInfo {
 	if g.chance(0.3) {
 		prox, sub[main] = top, g.intn(top+1)
 	}
-	tp := max(sub[0], max(sub[1], sub[2]))
-	ri := riskInfo{Score: max(prox, tp)}
-	ri.Components = append(ri.Components, riskComponent{Name: "proximity", Score: prox})
-	tpc := riskComponent{Name: "threat_profile", Score: tp}
-	if tp >= 50 {
-		var ev []string
+	var ev []string
+	if max(sub[0], max(sub[1], sub[2])) >= 50 {
 		for _, e := range []string{"registrant", "domain name", "name server", "ip", "ssl", "mx"} {
 			if g.chance(0.4) {
 				ev = append(ev, e)
@@ -449,10 +444,27 @@ func (g *gen) risk(malicious bool) riskInfo {
 		if len(ev) == 0 {
 			ev = []string{"domain name"}
 		}
-		tpc.Threats, tpc.Evidence = []string{kinds[argmax(sub)]}, ev
+	}
+	return riskFrom(prox, sub, ev)
+}
+
+// threatKinds are the threat profile's kinds, in the order of its sub-scores.
+var threatKinds = [3]string{"malware", "phishing", "spam"}
+
+// riskFrom assembles a risk score from the proximity score and the malware,
+// phishing and spam sub-scores: the proximity component, the threat profile
+// (naming its top kind and the evidence when it scores 50 or more) and one
+// component per kind.
+func riskFrom(prox int, sub [3]int, evidence []string) riskInfo {
+	tp := max(sub[0], max(sub[1], sub[2]))
+	ri := riskInfo{Score: max(prox, tp)}
+	ri.Components = append(ri.Components, riskComponent{Name: "proximity", Score: prox})
+	tpc := riskComponent{Name: "threat_profile", Score: tp}
+	if tp >= 50 {
+		tpc.Threats, tpc.Evidence = []string{threatKinds[argmax(sub)]}, evidence
 	}
 	ri.Components = append(ri.Components, tpc)
-	for i, k := range kinds {
+	for i, k := range threatKinds {
 		c := riskComponent{Name: "threat_profile_" + k, Score: sub[i]}
 		if sub[i] >= 50 {
 			c.Threats = []string{k}
@@ -481,24 +493,7 @@ func zerolistRisk() riskInfo {
 
 // fixedRisk builds components for a hand-made profile.
 func fixedRisk(prox int, malware, phishing, spam int, evidence ...string) riskInfo {
-	sub := [3]int{malware, phishing, spam}
-	kinds := []string{"malware", "phishing", "spam"}
-	tp := max(malware, max(phishing, spam))
-	ri := riskInfo{Score: max(prox, tp)}
-	ri.Components = append(ri.Components, riskComponent{Name: "proximity", Score: prox})
-	tpc := riskComponent{Name: "threat_profile", Score: tp}
-	if tp >= 50 {
-		tpc.Threats, tpc.Evidence = []string{kinds[argmax(sub)]}, evidence
-	}
-	ri.Components = append(ri.Components, tpc)
-	for i, k := range kinds {
-		c := riskComponent{Name: "threat_profile_" + k, Score: sub[i]}
-		if sub[i] >= 50 {
-			c.Threats = []string{k}
-		}
-		ri.Components = append(ri.Components, c)
-	}
-	return ri
+	return riskFrom(prox, [3]int{malware, phishing, spam}, evidence)
 }
 
 // title upper-cases the first letter of an ASCII word (the generator's words
