@@ -2,6 +2,7 @@ package main
 
 import (
 	"log/slog"
+	"os"
 
 	"github.com/spf13/cobra"
 
@@ -18,7 +19,8 @@ func newRunCmd() *cobra.Command {
 		Long: `Run irisflow's services in one process (all four by default; IRISFLOW_SERVICES or
 "services:" selects some) against a real Resilient, a real Iris account, NATS JetStream
 and PostgreSQL. Configuration comes from --config (YAML) and IRISFLOW_* variables, is
-validated at start and logged with secrets masked. See README.md for every option.`,
+validated at start and logged with secrets masked. See README.md for every option.
+--config defaults to $IRISFLOW_CONFIG, as in the standalone service binaries.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := config.Load(file, nil)
@@ -35,6 +37,6 @@ validated at start and logged with secrets masked. See README.md for every optio
 			return p.Run(cmd.Context())
 		},
 	}
-	cmd.Flags().StringVar(&file, "config", "", "YAML configuration file (IRISFLOW_* variables override it)")
+	cmd.Flags().StringVar(&file, "config", os.Getenv("IRISFLOW_CONFIG"), "YAML configuration file (IRISFLOW_* variables override it; default $IRISFLOW_CONFIG)")
 	return cmd
 }

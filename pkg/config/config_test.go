@@ -102,7 +102,7 @@ func TestValidationSaysWhatToSet(t *testing.T) {
 
 func TestMaskedHidesSecrets(t *testing.T) {
 	t.Parallel()
-	e := map[string]string{"IRISFLOW_DATABASE_URL": "postgres://app:dbpass@db:5432/irisflow"}
+	e := map[string]string{"IRISFLOW_DATABASE_URL": "postgres://app:dbpass@db:5432/irisflow", "IRISFLOW_NATS_URL": "nats://u:natspass@n:4222"}
 	for k, v := range complete {
 		e[k] = v
 	}
@@ -111,7 +111,7 @@ func TestMaskedHidesSecrets(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := c.String()
-	for _, secret := range []string{"s3cr3t-resilient", "s3cr3t-iris", "dbpass"} {
+	for _, secret := range []string{"s3cr3t-resilient", "s3cr3t-iris", "dbpass", "natspass"} {
 		if strings.Contains(out, secret) {
 			t.Fatalf("secret %q in the printed configuration:\n%s", secret, out)
 		}
@@ -181,6 +181,7 @@ func TestServiceSettingsValidated(t *testing.T) {
 		{"prefetch", config.ServiceBridge, nil, "stomp:\n  prefetch: 5000\n", "stomp.prefetch 5000"},
 		{"writer orgs", config.ServiceWriter, map[string]string{"IRISFLOW_DESTINATIONS": "domaintools"}, "", "IRISFLOW_DESTINATIONS"},
 		{"writer url", config.ServiceWriter, map[string]string{"IRISFLOW_RESILIENT_URL": ""}, "", "IRISFLOW_RESILIENT_URL is required"},
+		{"writer url scheme", config.ServiceWriter, map[string]string{"IRISFLOW_RESILIENT_URL": "soar.example.com"}, "", "must be an http(s):// URL"},
 		{"writer key", config.ServiceWriter, map[string]string{"IRISFLOW_RESILIENT_API_KEY_ID": ""}, "", "IRISFLOW_RESILIENT_API_KEY_ID"},
 		{"cache ttl", config.ServiceEnricher, map[string]string{"IRISFLOW_CACHE_TTL": "soon"}, "", "IRISFLOW_CACHE_TTL"},
 		{"negative ttl", config.ServiceEnricher, map[string]string{"IRISFLOW_CACHE_TTL": "-1h"}, "", "cache_ttl must not be negative"},

@@ -60,8 +60,10 @@ func (c *Config) Validate() error {
 		}
 	}
 	if c.Runs(ServiceWriter) {
-		if u, err := url.Parse(c.Resilient.URL); c.Resilient.URL == "" || err != nil || u.Host == "" {
+		if c.Resilient.URL == "" {
 			bad("resilient.url / IRISFLOW_RESILIENT_URL is required for the writer (e.g. https://soar.example.com)")
+		} else if u, err := url.Parse(c.Resilient.URL); err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+			bad("resilient.url / IRISFLOW_RESILIENT_URL: %q must be an http(s):// URL (e.g. https://soar.example.com)", c.Resilient.URL)
 		}
 	}
 	if c.Runs(ServiceEnricher) || c.Runs(ServicePivoter) {

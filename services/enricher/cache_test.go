@@ -141,36 +141,3 @@ func TestConcurrentSameDomainShareOneCall(t *testing.T) {
 		t.Errorf("%d Iris requests for 50 concurrent lookups of one domain, want 1", got)
 	}
 }
-
-// TestBadDomainInBatchIsIsolated checks that a domain Iris refuses does
-// not fail the other domains of its batch.
-func TestBatcherIsolatesRefusedDomain(t *testing.T) {
-	t.Parallel()
-	h := setup(t, func(o *options) { o.noRun = true })
-	p := NewProfiler(context.Background(), h.store, h.cfg.Iris, DefaultCacheTTL,
-		BatchConfig{Window: DefaultBatchWindow, MaxWait: 10 * DefaultBatchWindow, Size: 100}, timeNow, quietLogger())
-	defer p.Close()
-	// The Iris client refuses a domain with a comma as a bad request; the
-	// enricher never sends one (normalisation rejects it), so this checks
-	// the batch splitting on its own.
-	type res struct {
-		name string
-		err  error
-	}
-	names := []string{"int-chase.com", "bad,domain.com", "int-suntrust.com"}
-	out := make(chan res, len(names))
-	for _, n := range names {
-		go func() {
-			// Forced: the store would refuse the name before Iris sees it.
-			_, err := p.Profile(context.Background(), []string{n}, true)
-			out <- res{n, err}
-		}()
-	}
-	for range names {
-		r := <-out
-		if (r.err != nil) != (r.name == "bad,domain.com") {
-			t.Errorf("%s: err = %v", r.name, r.err)
-		}
-	}
-
-}

@@ -1,24 +1,21 @@
 package enricher
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"time"
 
 	"github.com/irisflow/irisflow/pkg/flow"
-	"github.com/irisflow/irisflow/pkg/iris"
 	"github.com/irisflow/irisflow/pkg/obs"
+	"github.com/irisflow/irisflow/pkg/profile"
 	"github.com/irisflow/irisflow/pkg/store"
 	"github.com/nats-io/nats.go/jetstream"
 )
 
 // Investigator looks domains up in Iris Investigate; *iris.Client
 // implements it.
-type Investigator interface {
-	Investigate(ctx context.Context, domains []string) (*iris.Profiles, error)
-}
+type Investigator = profile.Investigator
 
 // Defaults of Config and PlaybookConfig.
 const (

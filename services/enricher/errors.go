@@ -9,6 +9,7 @@ import (
 	"github.com/irisflow/irisflow/pkg/domain"
 	"github.com/irisflow/irisflow/pkg/flow"
 	"github.com/irisflow/irisflow/pkg/iris"
+	"github.com/irisflow/irisflow/pkg/profile"
 )
 
 // normalize turns an input value into a domain, or a permanent error that
@@ -33,7 +34,7 @@ func truncateValue(s string) string {
 // readiness updated for credentials); anything else is transient, retried
 // when the shared quota's pause is over if one is in force.
 func (s *service) classify(ctx context.Context, err error) error {
-	var de *domainError
+	var de *profile.DomainError
 	switch {
 	case err == nil:
 		return nil

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/irisflow/irisflow/pkg/flow"
+	"github.com/irisflow/irisflow/pkg/profile"
 	"github.com/irisflow/irisflow/pkg/resilient"
 	"github.com/nats-io/nats.go/jetstream"
 )
@@ -21,9 +22,12 @@ type service struct {
 	cfg      Config
 	log      *slog.Logger
 	pub      flow.Publisher
-	profiler *Profiler
-	coming   arrivals
+	profiler *profile.Profiler
+	coming   profile.Arrivals
 }
+
+// Profiled is the answer for one domain (profile.Answer).
+type Profiled = profile.Answer
 
 // Run consumes the enricher's FN work until ctx is done, then stops
 // fetching, lets in-flight messages finish within Grace and returns.
@@ -71,10 +75,12 @@ func newService(ctx context.Context, cfg Config) (*service, error) {
 	s := &service{cfg: cfg, log: cfg.Logger.With("service", "enricher"), pub: flow.Publisher{JS: cfg.JS}}
 	// Batches run under a context that outlives ctx's cancellation, so that
 	// messages finishing during the shutdown grace still get their answers.
-	s.profiler = NewProfiler(context.WithoutCancel(ctx), cfg.Store, cfg.Iris, cfg.CacheTTL,
-		BatchConfig{Window: cfg.BatchWindow, MaxWait: cfg.BatchMaxWait, Size: cfg.BatchSize}, cfg.Now, s.log)
-	s.profiler.observe = s.observeIris
-	s.profiler.batcher.coming = &s.coming
+	s.profiler, err = profile.New(context.WithoutCancel(ctx), profile.Config{Store: cfg.Store, Iris: cfg.Iris,
+		TTL: cfg.CacheTTL, Window: cfg.BatchWindow, MaxWait: cfg.BatchMaxWait, Size: cfg.BatchSize,
+		Arrivals: &s.coming, Observe: s.observeIris, Now: cfg.Now, Logger: s.log})
+	if err != nil {
+		return nil, fmt.Errorf("enricher: %w", err)
+	}
 	return s, nil
 }
 
@@ -99,8 +105,8 @@ func (s *service) observeIris(err error) {
 
 // handle is the flow.Handler of FN messages.
 func (s *service) handle(ctx context.Context, msg jetstream.Msg) error {
-	ctx, arrived := s.coming.start(ctx)
-	defer arrived.done()
+	ctx, arrived := s.coming.Start(ctx)
+	defer arrived.Done()
 	inv, err := flow.Decode[flow.Invocation](msg.Data())
 	if err != nil {
 		return flow.Permanent(fmt.Errorf("decode invocation: %w", err))

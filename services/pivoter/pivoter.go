@@ -8,6 +8,8 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/irisflow/irisflow/pkg/flow"
+	"github.com/irisflow/irisflow/pkg/iris"
+	"github.com/irisflow/irisflow/pkg/profile"
 )
 
 // Service is the name of this service in logs, dead letters and readiness.
@@ -19,6 +21,8 @@ type pivoter struct {
 	log     *slog.Logger
 	pub     flow.Publisher
 	flights flights
+	// profiles is the shared profile cache (pkg/profile), built by Run.
+	profiles *profile.Profiler
 }
 
 // Run consumes pivot work until ctx ends, then finishes in-flight work
@@ -28,6 +32,14 @@ func Run(ctx context.Context, cfg Config) error {
 	if err != nil {
 		return err
 	}
+	// Batches run under a context that outlives ctx's cancellation, so that
+	// work finishing during the shutdown grace still gets its answers.
+	p.profiles, err = profile.New(context.WithoutCancel(ctx), profile.Config{Store: p.cfg.Store, Iris: p.cfg.Iris,
+		TTL: p.cfg.ProfileTTL, Observe: p.observeIris, Now: p.cfg.Now, Logger: p.log})
+	if err != nil {
+		return fmt.Errorf("pivoter: %w", err)
+	}
+	defer p.profiles.Close()
 	p.setReady(true, "")
 	defer p.setReady(false, "stopped")
 	p.log.Info("pivoter consuming", "threshold", p.cfg.Threshold, "auto_types", p.cfg.AutoTypes,
@@ -55,6 +67,26 @@ func newPivoter(cfg Config) (*pivoter, error) {
 		log: cfg.Logger.With("service", Service),
 		pub: flow.Publisher{JS: cfg.JS},
 	}, nil
+}
+
+// profile returns the Iris profile of domain (normalised) through the
+// shared profile cache: the stored one when younger than ProfileTTL (the
+// enricher has usually just stored it), else Iris Investigate's, stored for
+// the next reader. found is false when Iris has no data for the domain.
+func (p *pivoter) profile(ctx context.Context, domain string) (r *iris.Result, found bool, err error) {
+	a, err := p.profiles.One(ctx, domain, false)
+	if err != nil {
+		return nil, false, fmt.Errorf("profile %s: %w", domain, err)
+	}
+	return a.Result, a.Found(), nil
+}
+
+// observeIris sees every profile lookup's Iris call: a success makes the
+// service ready again after a credentials failure.
+func (p *pivoter) observeIris(err error) {
+	if err == nil {
+		p.irisOK()
+	}
 }
 
 func (p *pivoter) setReady(ok bool, reason string) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -230,86 +229,6 @@ func TestErrorReplyIDIsDeterministic(t *testing.T) {
 	cmd := &flow.WriteCommand{ID: "inv-1/row/a.com", InvocationID: "inv-1"}
 	if got, want := errorReplyID(cmd), "inv-1/write-error/inv-1/row/a.com#0"; got != want {
 		t.Errorf("errorReplyID = %q, want %q", got, want)
-	}
-}
-
-func TestConfigFromEnv(t *testing.T) {
-	t.Parallel()
-	good := map[string]string{
-		EnvDatabaseURL:  "postgres://irisflow:pw@db:5432/irisflow",
-		EnvResilientURL: "https://soar.example.com",
-		EnvAPIKeyID:     "key",
-		EnvAPIKeySecret: "s3cret",
-		EnvDestinations: "201:domaintools, 202:domaintools,201:other",
-	}
-	with := func(k, v string) map[string]string {
-		m := map[string]string{}
-		for a, b := range good {
-			m[a] = b
-		}
-		m[k] = v
-		return m
-	}
-	tests := []struct {
-		name    string
-		env     map[string]string
-		wantErr string
-		check   func(t *testing.T, s Settings)
-	}{
-		{"defaults", good, "", func(t *testing.T, s Settings) {
-			if s.NATSURL != DefaultNATSURL || !s.Migrate || s.HTTPAddr != DefaultHTTPAddr {
-				t.Errorf("defaults not applied: %+v", s)
-			}
-			if fmt.Sprint(s.Orgs) != "[201 202]" {
-				t.Errorf("orgs %v, want [201 202]", s.Orgs)
-			}
-		}},
-		{"migrate off", with(EnvMigrate, "false"), "", func(t *testing.T, s Settings) {
-			if s.Migrate {
-				t.Error("IRISFLOW_MIGRATE=false ignored")
-			}
-		}},
-		{"tuning", with(EnvRate, "2.5"), "", func(t *testing.T, s Settings) {
-			if s.RatePerSecond != 2.5 {
-				t.Errorf("rate %v", s.RatePerSecond)
-			}
-		}},
-		{"missing secret", with(EnvAPIKeySecret, ""), EnvAPIKeySecret + " is required", nil},
-		{"bad destination", with(EnvDestinations, "domaintools"), "is not <org>:<name>", nil},
-		{"no destination", with(EnvDestinations, ""), "at least one destination", nil},
-		{"bad url", with(EnvResilientURL, "soar.example.com"), "must be an http(s):// URL", nil},
-		{"bad migrate", with(EnvMigrate, "maybe"), "not a boolean", nil},
-		{"bad concurrency", with(EnvConcurrency, "-1"), "positive integer", nil},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			s, err := ConfigFromEnv(func(k string) string { return tt.env[k] })
-			if tt.wantErr != "" {
-				if err == nil || !errors.Is(err, ErrEnv) || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("err = %v, want %q", err, tt.wantErr)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			tt.check(t, s)
-		})
-	}
-}
-
-func TestSettingsLogMasksSecrets(t *testing.T) {
-	t.Parallel()
-	s := Settings{DatabaseURL: "postgres://irisflow:dbpass@db/irisflow", APIKeySecret: "s3cret", NATSURL: "nats://u:natspass@n:4222"}
-	out := s.LogValue().String()
-	for _, secret := range []string{"s3cret", "dbpass", "natspass"} {
-		if strings.Contains(out, secret) {
-			t.Errorf("log value %q shows %q", out, secret)
-		}
-	}
-	if !strings.Contains(out, "postgres://irisflow:********@db/irisflow") {
-		t.Errorf("log value %q does not show the masked database URL", out)
 	}
 }
 

@@ -1,51 +1,53 @@
-// Command bridge runs the irisflow STOMP ⇄ JetStream bridge. Configuration
-// comes from the environment (see bridge.ConfigFromEnv) plus
-// IRISFLOW_NATS_URL (default nats://127.0.0.1:4222).
+// Command bridge runs irisflow's STOMP ⇄ JetStream bridge: it subscribes to
+// Resilient's message destinations and hands function and action messages
+// to the pipeline, and sends the pipeline's replies back.
+//
+// Configuration is irisflow's (pkg/config, README.md "Configuration"): the
+// YAML file named by IRISFLOW_CONFIG, if any, overridden by the IRISFLOW_*
+// variables. IRISFLOW_SERVICES is ignored: this binary runs the bridge only.
+// It serves /healthz, /readyz and /metrics on IRISFLOW_HTTP_LISTEN and
+// stops gracefully on SIGINT or SIGTERM.
 package main
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
 
-	"github.com/nats-io/nats.go"
-	"github.com/nats-io/nats.go/jetstream"
-
+	"github.com/irisflow/irisflow/pkg/config"
+	"github.com/irisflow/irisflow/pkg/deps"
 	"github.com/irisflow/irisflow/services/bridge"
 )
 
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
 func main() {
 	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	slog.SetDefault(log)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, log)
 	stop()
 	if err != nil {
-		log.Error("bridge failed", "err", err)
+		log.Error("bridge stopped", "err", err)
 		os.Exit(1)
 	}
 }
 
 func run(ctx context.Context, log *slog.Logger) error {
-	cfg, err := bridge.ConfigFromEnv(os.Getenv)
+	cfg, err := config.LoadFor(config.ServiceBridge, os.Getenv("IRISFLOW_CONFIG"), os.Getenv)
 	if err != nil {
 		return err
 	}
-	natsURL := os.Getenv("IRISFLOW_NATS_URL")
-	if natsURL == "" {
-		natsURL = nats.DefaultURL
-	}
-	nc, err := nats.Connect(natsURL, nats.Name("irisflow-bridge"), nats.MaxReconnects(-1))
+	log.Info("bridge starting", "version", version, "config", "\n"+cfg.String())
+	d, err := deps.Open(ctx, cfg, log, deps.WithVersion(version))
 	if err != nil {
-		return fmt.Errorf("connect nats %s: %w", natsURL, err)
+		return err
 	}
-	defer nc.Drain()
-	js, err := jetstream.New(nc)
-	if err != nil {
-		return fmt.Errorf("jetstream: %w", err)
-	}
-	cfg.NATS, cfg.Logger = js, log
-	return bridge.Run(ctx, cfg)
+	defer d.Close()
+	return d.Run(ctx, deps.Service{Name: config.ServiceBridge, Run: func(ctx context.Context) error {
+		return bridge.Run(ctx, bridge.FromConfig(cfg, d))
+	}})
 }

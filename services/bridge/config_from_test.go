@@ -1,0 +1,94 @@
+package bridge
+
+import (
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/irisflow/irisflow/pkg/config"
+	"github.com/irisflow/irisflow/pkg/deps"
+)
+
+func TestFromConfig(t *testing.T) {
+	t.Parallel()
+	base := map[string]string{
+		"IRISFLOW_STOMP_URL":                "stomp+ssl://soar.example.com:65001",
+		"IRISFLOW_DESTINATIONS":             "201:domaintools, 202:domaintools",
+		"IRISFLOW_RESILIENT_API_KEY_ID":     "key-id-123456",
+		"IRISFLOW_RESILIENT_API_KEY_SECRET": "very-secret-value",
+		"IRISFLOW_RESILIENT_CAFILE":         "soar.pem",
+	}
+	tests := []struct {
+		name  string
+		env   map[string]string
+		yaml  string
+		check func(t *testing.T, c Config)
+	}{
+		{"environment", base, "", func(t *testing.T, c Config) {
+			if c.StompURL != "stomp+ssl://soar.example.com:65001" || c.Login != "key-id-123456" || c.Passcode != "very-secret-value" {
+				t.Errorf("connection %+v", c)
+			}
+			if !slices.Equal(c.Destinations, []Destination{{201, "domaintools"}, {202, "domaintools"}}) {
+				t.Errorf("destinations %v", c.Destinations)
+			}
+			if c.CAFile != "soar.pem" || c.InsecureSkipVerify {
+				t.Errorf("TLS: the Resilient CA file is the fallback: %q %v", c.CAFile, c.InsecureSkipVerify)
+			}
+			if s := c.withDefaults().LogValue().String(); strings.Contains(s, "very-secret-value") || strings.Contains(s, "key-id-123456") {
+				t.Errorf("secrets in the log value: %s", s)
+			}
+			if c.Prefetch != 20 || c.HeartBeat != 15*time.Second || c.Streams.Replicas != 1 {
+				t.Errorf("defaults %d %v %d", c.Prefetch, c.HeartBeat, c.Streams.Replicas)
+			}
+		}},
+		{"stomp cafile first", withVar(base, "IRISFLOW_STOMP_CAFILE", "broker.pem"), "", func(t *testing.T, c Config) {
+			if c.CAFile != "broker.pem" {
+				t.Errorf("CA file %q, want broker.pem", c.CAFile)
+			}
+		}},
+		{"file", base, "stream_replicas: 3\nstomp:\n  insecure_skip_verify: true\n  prefetch: 50\n  heartbeat: 5s\nfunctions:\n  my_profile: profile\n",
+			func(t *testing.T, c Config) {
+				if !c.InsecureSkipVerify || c.Prefetch != 50 || c.HeartBeat != 5*time.Second || c.Streams.Replicas != 3 ||
+					c.FunctionKinds["my_profile"] != "profile" {
+					t.Errorf("config %+v", c)
+				}
+			}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			path := ""
+			if tt.yaml != "" {
+				path = filepath.Join(t.TempDir(), "irisflow.yaml")
+				if err := os.WriteFile(path, []byte(tt.yaml), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			cfg, err := config.LoadFor(config.ServiceBridge, path, func(k string) string { return tt.env[k] })
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := &deps.Deps{Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+			c := FromConfig(cfg, d)
+			if c.Logger != d.Log {
+				t.Error("logger not passed")
+			}
+			tt.check(t, c)
+		})
+	}
+}
+
+func withVar(m map[string]string, k, v string) map[string]string {
+	out := map[string]string{k: v}
+	for a, b := range m {
+		if a != k {
+			out[a] = b
+		}
+	}
+	return out
+}

@@ -1,0 +1,24 @@
+package pivoter
+
+import (
+	"github.com/irisflow/irisflow/pkg/config"
+	"github.com/irisflow/irisflow/pkg/deps"
+)
+
+// FromConfig is the pivoter's Config for the configuration cfg, on the
+// connections of d (JetStream, store, the Iris client on the shared quota,
+// readiness, logger). Profiles share the enricher's cache TTL.
+func FromConfig(cfg *config.Config, d *deps.Deps) Config {
+	c := Config{
+		JS: d.JS, Store: d.Store,
+		ProfileTTL: cfg.Enricher.CacheTTL, SearchTTL: cfg.Pivoter.SearchTTL,
+		Threshold: cfg.Playbook.PivotThreshold, AutoTypes: cfg.Playbook.PivotTypes, MaxResults: cfg.Pivoter.MaxResults,
+		MaxArtifactsPerPivot: cfg.Pivoter.MaxArtifactsPerPivot, MaxArtifactsPerIncident: cfg.Pivoter.MaxArtifactsPerIncident,
+		MaxDepth: cfg.Playbook.MaxDepth, Concurrency: cfg.Pivoter.Concurrency,
+		Ready: d.Ready, Logger: d.Log,
+	}
+	if d.Iris != nil { // a nil *iris.Client would be a non-nil Iris
+		c.Iris = d.Iris
+	}
+	return c
+}
