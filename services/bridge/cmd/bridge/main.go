@@ -37,17 +37,8 @@ func main() {
 }
 
 func run(ctx context.Context, log *slog.Logger) error {
-	cfg, err := config.LoadFor(config.ServiceBridge, os.Getenv("IRISFLOW_CONFIG"), os.Getenv)
-	if err != nil {
-		return err
-	}
-	log.Info("bridge starting", "version", version, "config", "\n"+cfg.String())
-	d, err := deps.Open(ctx, cfg, log, deps.WithVersion(version))
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Run(ctx, deps.Service{Name: config.ServiceBridge, Run: func(ctx context.Context) error {
-		return bridge.Run(ctx, bridge.FromConfig(cfg, d))
-	}})
+	return deps.Standalone(ctx, log, config.ServiceBridge, version, os.Getenv,
+		func(ctx context.Context, cfg *config.Config, d *deps.Deps) error {
+			return bridge.Run(ctx, bridge.FromConfig(cfg, d))
+		})
 }

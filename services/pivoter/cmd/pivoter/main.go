@@ -36,17 +36,8 @@ func main() {
 }
 
 func run(ctx context.Context, log *slog.Logger) error {
-	cfg, err := config.LoadFor(config.ServicePivoter, os.Getenv("IRISFLOW_CONFIG"), os.Getenv)
-	if err != nil {
-		return err
-	}
-	log.Info("pivoter starting", "version", version, "config", "\n"+cfg.String())
-	d, err := deps.Open(ctx, cfg, log, deps.WithVersion(version))
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Run(ctx, deps.Service{Name: config.ServicePivoter, Run: func(ctx context.Context) error {
-		return pivoter.Run(ctx, pivoter.FromConfig(cfg, d))
-	}})
+	return deps.Standalone(ctx, log, config.ServicePivoter, version, os.Getenv,
+		func(ctx context.Context, cfg *config.Config, d *deps.Deps) error {
+			return pivoter.Run(ctx, pivoter.FromConfig(cfg, d))
+		})
 }

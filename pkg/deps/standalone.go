@@ -1,0 +1,31 @@
+package deps
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/irisflow/irisflow/pkg/config"
+)
+
+// RunFunc runs one service on the configuration and the connections.
+type RunFunc func(ctx context.Context, cfg *config.Config, d *Deps) error
+
+// Standalone is the life of a standalone service binary: it loads the
+// configuration for service alone (config.LoadFor, the YAML file named by
+// IRISFLOW_CONFIG and the IRISFLOW_* variables read with getenv), logs it
+// once with secrets masked, opens the connections service needs and runs it
+// next to the /healthz, /readyz and /metrics listener until ctx ends or it
+// fails.
+func Standalone(ctx context.Context, log *slog.Logger, service, version string, getenv func(string) string, run RunFunc) error {
+	cfg, err := config.LoadFor(service, getenv("IRISFLOW_CONFIG"), getenv)
+	if err != nil {
+		return err
+	}
+	log.Info(service+" starting", "version", version, "config", "\n"+cfg.String())
+	d, err := Open(ctx, cfg, log, WithVersion(version))
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Run(ctx, Service{Name: service, Run: func(ctx context.Context) error { return run(ctx, cfg, d) }})
+}

@@ -1,0 +1,75 @@
+package deps_test
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/irisflow/irisflow/pkg/config"
+	"github.com/irisflow/irisflow/pkg/deps"
+	"github.com/irisflow/irisflow/pkg/testenv"
+)
+
+// syncBuffer is a log destination safe for concurrent writes.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+func TestStandaloneRunsOneServiceFromTheEnvironment(t *testing.T) {
+	t.Parallel()
+	n := testenv.StartNATS(t)
+	file := filepath.Join(t.TempDir(), "irisflow.yaml")
+	if err := os.WriteFile(file, []byte("enricher:\n  concurrency: 7\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{
+		"IRISFLOW_CONFIG": file, "IRISFLOW_SERVICES": "bridge,writer", // ignored: the binary runs the enricher
+		"IRISFLOW_DATABASE_URL": testenv.EmptyPostgres(t), "IRISFLOW_NATS_URL": n.URL, "IRISFLOW_HTTP_LISTEN": "off",
+		"IRISFLOW_IRIS_USER": "demo", "IRISFLOW_IRIS_KEY": "s3cr3t-iris-key", "IRISFLOW_IRIS_URL": "http://127.0.0.1:1",
+	}
+	var logs syncBuffer
+	log := slog.New(slog.NewTextHandler(&logs, nil))
+	var got *config.Config
+	var gotDeps *deps.Deps
+	err := deps.Standalone(context.Background(), log, config.ServiceEnricher, "1.2.3", func(k string) string { return env[k] },
+		func(_ context.Context, cfg *config.Config, d *deps.Deps) error {
+			got, gotDeps = cfg, d
+			return nil
+		})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got == nil || len(got.Services) != 1 || got.Services[0] != config.ServiceEnricher || got.Enricher.Concurrency != 7 {
+		t.Fatalf("configuration %+v", got)
+	}
+	if gotDeps.Iris == nil || gotDeps.Resilient != nil || gotDeps.Version != "1.2.3" {
+		t.Errorf("deps for the enricher: iris %v resilient %v version %q", gotDeps.Iris != nil, gotDeps.Resilient != nil, gotDeps.Version)
+	}
+	out := logs.String()
+	if !strings.Contains(out, "enricher starting") || strings.Contains(out, "s3cr3t-iris-key") {
+		t.Errorf("startup log must show the configuration once, masked:\n%s", out)
+	}
+}
+
+func TestStandaloneReportsConfigurationErrors(t *testing.T) {
+	t.Parallel()
+	ran := false
+	err := deps.Standalone(context.Background(), quiet(), config.ServiceWriter, "dev", func(string) string { return "" },
+		func(context.Context, *config.Config, *deps.Deps) error { ran = true; return nil })
+	if err == nil || !strings.Contains(err.Error(), "IRISFLOW_RESILIENT_URL") || ran {
+		t.Fatalf("err = %v (ran %v), want the configuration error and no service", err, ran)
+	}
+}
