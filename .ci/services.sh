@@ -2,7 +2,9 @@
 # Makes sure the servers irisflow's tests and demo need are running on this
 # machine, starting them with the machine's own commands, installing them from
 # Debian packages when missing. Idempotent. NATS is embedded in the tests and
-# the demo, so only PostgreSQL and ActiveMQ (Resilient's broker) are needed.
+# the demo (nats-server 2.15 as a library; Debian's 2.9 is too old for
+# irisflow's consumers), so only PostgreSQL and ActiveMQ (Resilient's broker)
+# are needed.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -34,13 +36,6 @@ elif ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
 	pg_ctlcluster --skip-systemctl-redirect "$ver" main start || true
 	wait_port 127.0.0.1 5432 60 || { echo "services: PostgreSQL did not start on 127.0.0.1:5432" >&2; exit 1; }
 	for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 && break; sleep 1; done
-fi
-
-# NATS with JetStream: tests embed their own server; start the machine's one
-# for operators who run `irisflow run` against it.
-if command -v nats-server >/dev/null 2>&1 && ! (echo >/dev/tcp/127.0.0.1/4222) 2>/dev/null; then
-	start-stop-daemon --start --oknodo --background --exec "$(command -v nats-server)" -- \
-		-a 127.0.0.1 -p 4222 -js -sd /var/lib/nats-server -l /var/log/nats-server.log || true
 fi
 
 # ActiveMQ, the broker Resilient runs: the bridge's integration tests use it.

@@ -121,6 +121,9 @@ func (d *Deps) connectNATS(ctx context.Context) error {
 		return fmt.Errorf("deps: connect nats %s: %w", config.Config{NATSURL: cfg.NATSURL}.Masked().NATSURL, err)
 	}
 	d.NATS = nc
+	if err := flow.CheckServerVersion(nc.ConnectedServerVersion()); err != nil {
+		return fmt.Errorf("deps: NATS at %s: %w", config.Config{NATSURL: cfg.NATSURL}.Masked().NATSURL, err)
+	}
 	if d.JS, err = jetstream.New(nc); err != nil {
 		return fmt.Errorf("deps: jetstream: %w", err)
 	}
