@@ -119,10 +119,10 @@ type Profiler struct {
 func New(base context.Context, cfg Config) (*Profiler, error) {
 	var errs []error
 	if cfg.Store == nil {
-		errs = append(errs, errors.New("Store is required"))
+		errs = append(errs, errors.New("config: Store is required"))
 	}
 	if cfg.Iris == nil {
-		errs = append(errs, errors.New("Iris is required"))
+		errs = append(errs, errors.New("config: Iris is required"))
 	}
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("profile: config: %w", errors.Join(errs...))

@@ -54,7 +54,7 @@ func (c *Client) AddNote(ctx context.Context, incident int64, n Note) (*Comment,
 	}
 	body := struct {
 		Text Text `json:"text"`
-	}{Text{Format: n.Format, Content: n.Content}}
+	}{Text(n)}
 	var out Comment
 	if err := c.do(ctx, http.MethodPost, c.incidentPath(incident, "/comments"), body, &out); err != nil {
 		return nil, fmt.Errorf("add note to incident %d: %w", incident, err)

@@ -1,7 +1,6 @@
 package enricher
 
 import (
-	"fmt"
 	"testing"
 
 	"github.com/irisflow/irisflow/pkg/flow"
@@ -57,7 +56,7 @@ func check(b *testing.B, finals map[string]*resilient.Ack) {
 	b.Helper()
 	for id, a := range finals {
 		if a.MessageType != resilient.MessageInfo {
-			b.Fatal(fmt.Sprintf("%s: %s", id, a.Message))
+			b.Fatalf("%s: %s", id, a.Message)
 		}
 	}
 }

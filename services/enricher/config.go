@@ -142,13 +142,13 @@ func (c *Config) playbook(org int64) PlaybookConfig {
 func (c Config) withDefaults() (Config, error) {
 	var errs []error
 	if c.JS == nil {
-		errs = append(errs, errors.New("JS is required"))
+		errs = append(errs, errors.New("config: JS is required"))
 	}
 	if c.Store == nil {
-		errs = append(errs, errors.New("Store is required"))
+		errs = append(errs, errors.New("config: Store is required"))
 	}
 	if c.Iris == nil {
-		errs = append(errs, errors.New("Iris is required"))
+		errs = append(errs, errors.New("config: Iris is required"))
 	}
 	if c.CacheTTL <= 0 {
 		c.CacheTTL = DefaultCacheTTL

@@ -39,12 +39,11 @@ type harness struct {
 }
 
 type options struct {
-	sim      irissim.Config
-	irisKey  string
-	retries  int
-	mutate   func(*Config)
-	noRun    bool
-	universe int
+	sim     irissim.Config
+	irisKey string
+	retries int
+	mutate  func(*Config)
+	noRun   bool
 }
 
 func setup(t testing.TB, opts ...func(*options)) *harness {
