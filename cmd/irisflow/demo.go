@@ -152,7 +152,7 @@ func startDemo(ctx context.Context, log *slog.Logger, o demoOptions) (*demoEnv, 
 	env.closers = append(env.closers, func() { ns.Shutdown(); ns.WaitForShutdown() })
 
 	icfg := irissim.DefaultConfig()
-	icfg.Universe, icfg.Seed = 2000, 1
+	icfg.Universe, icfg.Seed = 20000, 1
 	if env.iris, err = irissim.New(icfg); err != nil {
 		return env, err
 	}
