@@ -135,8 +135,17 @@ func printPivots(w io.Writer, format, query string, runs []store.PivotRun) error
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintf(w, "\n%d runs in %d incidents (org/incident): %s\n", len(runs), len(incidents), strings.Join(incidents, ", "))
+	_, err := fmt.Fprintf(w, "\n%s in %s (org/incident): %s\n", pluralize(len(runs), "run"), pluralize(len(incidents), "incident"),
+		strings.Join(incidents, ", "))
 	return err
+}
+
+// pluralize is "1 run", "2 runs".
+func pluralize(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return strconv.Itoa(n) + " " + word + "s"
 }
 
 // connected lists the first tableDomains domains with their risk.

@@ -54,6 +54,11 @@ func TestPivotsCommand(t *testing.T) {
 				t.Errorf("summary line:\n%s", out)
 			}
 		}},
+		{"one run, table", []string{"pivots", "199.30.228.112"}, func(t *testing.T, out string) {
+			if !strings.Contains(out, "6000 (too many)") || !strings.HasSuffix(out, "\n1 run in 1 incident (org/incident): 201/4302\n") {
+				t.Errorf("out:\n%s", out)
+			}
+		}},
 		{"found domain, json", []string{"pivots", "WhoisSuggest.com.", "--format", "json"}, func(t *testing.T, out string) {
 			var rows []pivotRow
 			if err := json.Unmarshal([]byte(out), &rows); err != nil {

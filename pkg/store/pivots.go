@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -144,22 +145,31 @@ func (s *Store) OtherIncidentsWithPivot(ctx context.Context, org int64, typ, val
 
 // PivotRunsFor returns up to limit runs (newest first, default 50) whose
 // source domain or found domain is query (normalised as a domain), or whose
-// pivot value is query exactly, each with its results (highest risk first).
-// It answers `irisflow pivots QUERY`.
+// pivot value is query (trimmed, case-insensitively: Iris matches values
+// so), each with its results (highest risk first). It answers
+// `irisflow pivots QUERY`.
+//
+// An e-mail address is a pivot value only: it is not reduced to its domain
+// (as NormalizeDomain would), so asking for an address does not list every
+// run that found the address's domain.
 func (s *Store) PivotRunsFor(ctx context.Context, query string, limit int) ([]PivotRun, error) {
 	if limit <= 0 {
 		limit = 50
 	}
-	dom := query
-	if d, err := NormalizeDomain(query); err == nil {
-		dom = d
+	query = strings.TrimSpace(query)
+	dom := "" // matches no source or found domain
+	if !strings.Contains(query, "@") {
+		if d, err := NormalizeDomain(query); err == nil {
+			dom = d
+		}
 	}
 	rows, err := s.pool.Query(ctx, `
 		SELECT r.id, r.org, r.incident, r.source_domain, r.pivot_type, r.pivot_value,
 			r.guided_count, r.result_count, r.limit_exceeded, r.run_at, r.invocation_id
 		FROM pivot_runs r
-		WHERE r.source_domain = $1 OR r.pivot_value = $2
-		   OR r.id IN (SELECT run_id FROM pivot_results WHERE domain = $1)
+		WHERE lower(r.pivot_value) = lower($2)
+		   OR ($1 <> '' AND (r.source_domain = $1
+		       OR r.id IN (SELECT run_id FROM pivot_results WHERE domain = $1)))
 		ORDER BY r.run_at DESC, r.id DESC
 		LIMIT $3`, dom, query, limit)
 	if err != nil {

@@ -62,6 +62,55 @@ func TestRecordPivotRunAndFind(t *testing.T) {
 	}
 }
 
+// An e-mail query finds the runs on that address (any case), not every run
+// that found the address's domain; an execute run has no source domain and
+// is not matched by an empty one.
+func TestPivotRunsForValue(t *testing.T) {
+	t.Parallel()
+	s, ctx := setup(t)
+	record := func(inv, src, typ, value string, found ...string) int64 {
+		t.Helper()
+		r := store.PivotRun{Org: 201, Incident: 4206, SourceDomain: src, Type: typ, Value: value, InvocationID: inv}
+		for _, d := range found {
+			r.Results = append(r.Results, store.PivotResult{Domain: d})
+		}
+		id, err := s.RecordPivotRun(ctx, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	email := record("inv-email", "whoissuggest.example", "email", "MemberServices@evil.example", "evil.example", "other.example")
+	ip := record("inv-ip", "whoissuggest.example", "ip", "192.0.2.7", "evil.example")
+	exec := record("inv-exec", "", "ssl_subject", "CN=Evil Corp", "third.example")
+	tests := []struct {
+		query string
+		want  []int64
+	}{
+		{"memberservices@evil.example", []int64{email}},
+		{" MEMBERSERVICES@EVIL.EXAMPLE ", []int64{email}},
+		{"evil.example", []int64{ip, email}},
+		{"cn=evil corp", []int64{exec}},
+		{"192.0.2.7", []int64{ip}},
+		{"nobody@evil.example", nil},
+	}
+	for _, tc := range tests {
+		runs, err := s.PivotRunsFor(ctx, tc.query, 0)
+		if err != nil {
+			t.Fatalf("PivotRunsFor(%q): %v", tc.query, err)
+		}
+		var got []int64
+		for _, r := range runs {
+			got = append(got, r.ID)
+		}
+		slices.Sort(got)
+		want := slices.Sorted(slices.Values(tc.want))
+		if !slices.Equal(got, want) {
+			t.Errorf("PivotRunsFor(%q) = runs %v, want %v", tc.query, got, want)
+		}
+	}
+}
+
 func TestRecordPivotRunIdempotentOnRedelivery(t *testing.T) {
 	t.Parallel()
 	s, ctx := setup(t)
