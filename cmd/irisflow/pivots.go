@@ -122,7 +122,10 @@ func printPivots(w io.Writer, format, query string, runs []store.PivotRun) error
 	var incidents []string
 	for _, r := range runs {
 		matched := strconv.Itoa(r.ResultCount)
-		if r.LimitExceeded {
+		switch {
+		case r.LimitExceeded && r.ResultCount == 0: // Iris did not say how many
+			matched = "too many"
+		case r.LimitExceeded:
 			matched += " (too many)"
 		}
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%s\t%s\t%d\t%s\t%s\n", r.RunAt.UTC().Format("2006-01-02 15:04"), r.Org, r.Incident,

@@ -24,6 +24,9 @@ func TestPivotsCommand(t *testing.T) {
 			InvocationID: "inv-b", Results: []store.PivotResult{{Domain: "whoissuggest.com", RiskScore: risk(40)}}},
 		{Org: 201, Incident: 4302, SourceDomain: "usb.vn", Type: "ip", Value: "199.30.228.112", GuidedCount: 250, ResultCount: 6000,
 			LimitExceeded: true, InvocationID: "inv-b"},
+		// Iris's limit_exceeded answers usually carry no total_count.
+		{Org: 201, Incident: 4400, SourceDomain: "big.example", Type: "nameserver_host", Value: "ns1.big-host.example", GuidedCount: 280,
+			LimitExceeded: true, InvocationID: "inv-c"},
 	} {
 		if _, err := st.RecordPivotRun(ctx, r); err != nil {
 			t.Fatal(err)
@@ -56,6 +59,11 @@ func TestPivotsCommand(t *testing.T) {
 		}},
 		{"one run, table", []string{"pivots", "199.30.228.112"}, func(t *testing.T, out string) {
 			if !strings.Contains(out, "6000 (too many)") || !strings.HasSuffix(out, "\n1 run in 1 incident (org/incident): 201/4302\n") {
+				t.Errorf("out:\n%s", out)
+			}
+		}},
+		{"too many, no total", []string{"pivots", "ns1.big-host.example"}, func(t *testing.T, out string) {
+			if !strings.Contains(out, "280     too many  -") {
 				t.Errorf("out:\n%s", out)
 			}
 		}},

@@ -23,6 +23,9 @@ type Summary struct {
 	GuidedCount int
 	// Total is how many domains Iris matched (total_count).
 	Total int
+	// Listed is how many of them the search read (fewer than Total when
+	// the pivoter's result cap stopped it); 0 means all of them.
+	Listed int
 	// LimitExceeded is true when Iris refused the search as too large.
 	LimitExceeded bool
 	// New are the domains added to the incident as artifacts, in order.
@@ -42,7 +45,7 @@ type Summary struct {
 // subjects, page titles) would need escaping in HTML:
 //
 //	irisflow pivot on ssl_hash f17d5c… (from whoissuggest.com)
-//	Guided count 3; Iris found 3 domains; 2 new, 1 already on the incident.
+//	Guided count 4; Iris found 4 domains; 2 new, 2 already on the incident.
 //	New domains (risk score):
 //	  evil-1.example (87)
 //	  evil-2.example (no score)
@@ -55,11 +58,20 @@ func (s Summary) Note() string {
 	}
 	b.WriteByte('\n')
 	if s.LimitExceeded {
-		fmt.Fprintf(&b, "Guided count %d; Iris: more than %d domains match, too many to list; nothing added.\n",
-			s.GuidedCount, s.Total)
+		// Iris does not always say how many matched (total_count is absent
+		// from its limit_exceeded answers).
+		matches := "more domains match than one Iris search may return"
+		if s.Total > 0 {
+			matches = fmt.Sprintf("%s match, more than one Iris search may return", plural(s.Total, "domain"))
+		}
+		fmt.Fprintf(&b, "Guided count %d; %s; nothing added. Narrow it with Execute Pivots and %s or %s.\n",
+			s.GuidedCount, matches, "dt_created_date", "dt_data_updated_after")
 	} else {
-		fmt.Fprintf(&b, "Guided count %d; Iris found %s; %d new, %d already on the incident",
-			s.GuidedCount, plural(s.Total, "domain"), len(s.New), s.Known)
+		fmt.Fprintf(&b, "Guided count %d; Iris found %s", s.GuidedCount, plural(s.Total, "domain"))
+		if s.Listed > 0 && s.Listed < s.Total {
+			fmt.Fprintf(&b, " (the first %d read)", s.Listed)
+		}
+		fmt.Fprintf(&b, "; %d new, %d already on the incident", len(s.New), s.Known)
 		if s.Capped > 0 {
 			fmt.Fprintf(&b, "; %d more not added (artifact cap reached)", s.Capped)
 		}

@@ -34,6 +34,12 @@ func TestSummaryNote(t *testing.T) {
 				"New domains (risk score):\n  a.example (no score)",
 		},
 		{
+			name: "more than the search read",
+			s:    pivot.Summary{Type: "ip", Value: "192.0.2.2", GuidedCount: 280, Total: 6000, Listed: 5000, Known: 1, Capped: 4999},
+			want: "irisflow pivot on ip 192.0.2.2\n" +
+				"Guided count 280; Iris found 6000 domains (the first 5000 read); 0 new, 1 already on the incident; 4999 more not added (artifact cap reached).",
+		},
+		{
 			name: "nothing new",
 			s:    pivot.Summary{Source: "s.example", Type: "email", Value: "a@b.example", GuidedCount: 2, Total: 1, Known: 1},
 			want: "irisflow pivot on email a@b.example (from s.example)\n" +
@@ -43,7 +49,15 @@ func TestSummaryNote(t *testing.T) {
 			name: "limit exceeded",
 			s:    pivot.Summary{Source: "s.example", Type: "ip", Value: "192.0.2.9", GuidedCount: 250, Total: 5000, LimitExceeded: true},
 			want: "irisflow pivot on ip 192.0.2.9 (from s.example)\n" +
-				"Guided count 250; Iris: more than 5000 domains match, too many to list; nothing added.",
+				"Guided count 250; 5000 domains match, more than one Iris search may return; nothing added. " +
+				"Narrow it with Execute Pivots and dt_created_date or dt_data_updated_after.",
+		},
+		{
+			name: "limit exceeded without a total",
+			s:    pivot.Summary{Type: "ip", Value: "192.0.2.9", GuidedCount: 250, LimitExceeded: true},
+			want: "irisflow pivot on ip 192.0.2.9\n" +
+				"Guided count 250; more domains match than one Iris search may return; nothing added. " +
+				"Narrow it with Execute Pivots and dt_created_date or dt_data_updated_after.",
 		},
 	}
 	for _, tc := range tests {

@@ -153,8 +153,12 @@ func (p *pivoter) runPivot(ctx context.Context, inv *flow.Invocation, req *autoR
 	}
 	var candidates []store.IncidentDomain
 	risk := map[string]*int{}
+	// The source is on the incident: it counts as known, so that the note's
+	// new + known + capped adds up to what Iris listed.
+	source := 0
 	for _, f := range byRisk(res.Found) {
 		if f.Domain == req.Domain {
+			source = 1
 			continue
 		}
 		risk[f.Domain] = f.RiskScore
@@ -162,8 +166,9 @@ func (p *pivoter) runPivot(ctx context.Context, inv *flow.Invocation, req *autoR
 	}
 	summary := pivot.Summary{
 		Source: req.Domain, Type: pv.Type, Value: pv.Value, GuidedCount: pv.Count,
-		Total: res.Total, LimitExceeded: res.LimitExceeded, OtherIncidents: others,
+		Total: res.Total, Listed: len(res.Found), LimitExceeded: res.LimitExceeded, OtherIncidents: others,
 	}
+	run.Known, summary.Known = source, source
 	if len(candidates) > 0 {
 		claim, err := p.cfg.Store.ClaimPivotDomains(ctx, inv.Org, req.Incident, runID, candidates,
 			p.cfg.MaxArtifactsPerPivot, p.cfg.MaxArtifactsPerIncident)
@@ -177,7 +182,7 @@ func (p *pivoter) runPivot(ctx context.Context, inv *flow.Invocation, req *autoR
 			summary.New = append(summary.New, pivot.Found{Domain: d, RiskScore: risk[d]})
 		}
 		run.New = append(run.New, claim.Held...)
-		run.Known = claim.Known
+		run.Known += claim.Known
 		run.Capped = len(candidates) - len(claim.Held) - claim.Known
 		summary.Known, summary.Capped = run.Known, run.Capped
 	}

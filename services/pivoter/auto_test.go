@@ -113,6 +113,33 @@ func TestAutoPivotFunction(t *testing.T) {
 	if err != nil || len(runs) != len(out.Runs) {
 		t.Fatalf("history has %d runs, %v; want %d", len(runs), err, len(out.Runs))
 	}
+	// The cluster is found exactly: the run on its certificate recorded its
+	// members, no more, no fewer; and every run's note adds up.
+	for _, r := range runs {
+		if r.Value != c.Shared["ssl_hash"] {
+			continue
+		}
+		var found []string
+		for _, f := range r.Results {
+			found = append(found, f.Domain)
+		}
+		if got := normalized(t, found); !slices.Equal(got, members) {
+			t.Errorf("pivot on the cluster's certificate found\n %v\nwant the cluster\n %v", got, members)
+		}
+	}
+	for _, r := range out.Runs {
+		listed := len(normalized(t, e.sim.Matching(r.Type, r.Value)))
+		if len(r.New)+r.Known+r.Capped != listed || r.Known < 1 {
+			t.Errorf("run %s=%s: %d new + %d known (the source among them) + %d capped != %d found",
+				r.Type, r.Value, len(r.New), r.Known, r.Capped, listed)
+		}
+		want := fmt.Sprintf("%d new, %d already on the incident", len(r.New), r.Known)
+		if !slices.ContainsFunc(notes, func(n *flow.WriteCommand) bool {
+			return strings.Contains(n.Note.Content, r.Value) && strings.Contains(n.Note.Content, want)
+		}) {
+			t.Errorf("no note on %s says %q", r.Value, want)
+		}
+	}
 
 	// A redelivery (after the stream's dedup window) and a restarted
 	// pivoter write nothing twice.
@@ -127,6 +154,28 @@ func TestAutoPivotFunction(t *testing.T) {
 	}
 	if runs2, _ := e.store.PivotRunsFor(ctx, source, 50); len(runs2) != len(runs) {
 		t.Errorf("history grew from %d to %d runs on redelivery", len(runs), len(runs2))
+	}
+
+	// The analyst runs the auto-pivot again (a new invocation): the runs are
+	// new, but every domain is already on the incident, so no artifact; the
+	// notes say so.
+	again := e.call(t, "auto-2", "domaintools_auto_pivot_with_iris", 0, map[string]any{
+		"dt_domain_name": source, "incident_id": incident, "dt_pivot_types": "ssl_hash",
+	})
+	var out2 AutoOutput
+	content(t, payload(t, e.finalReply(t, again.ID)), &out2)
+	e.waitIdle(t)
+	artifacts2, notes2 := split(t, e.drainWrites(t))
+	if len(artifacts2) != 0 || out2.ArtifactsCreated != 0 {
+		t.Errorf("second auto-pivot created artifacts: %v", keys(artifacts2))
+	}
+	if len(notes2) != len(out2.Runs) || len(out2.Runs) != len(out.Runs) {
+		t.Fatalf("second auto-pivot: %d notes, %d runs; want %d", len(notes2), len(out2.Runs), len(out.Runs))
+	}
+	for _, n := range notes2 {
+		if !strings.Contains(n.Note.Content, "; 0 new, ") {
+			t.Errorf("second auto-pivot's note:\n%s", n.Note.Content)
+		}
 	}
 }
 
@@ -273,5 +322,50 @@ func TestAutoPivotNoPivots(t *testing.T) {
 	}
 	if out.Skipped != "no pivots found" || len(out.Runs) != 0 {
 		t.Errorf("reply = %+v", out)
+	}
+}
+
+// A pivot Iris refuses as too large is one clear note, no artifact, and
+// neither a failure nor a retry.
+func TestAutoPivotLimitExceeded(t *testing.T) {
+	t.Parallel()
+	e := setup(t, irissim.Config{ResultCap: 5})
+	e.start(t, e.config())
+	c := cluster(t, e.sim, "ssl_hash", 8, 60)
+	source := normalized(t, c.Domains)[0]
+	hash := c.Shared["ssl_hash"]
+	inv := e.call(t, "too-big", "domaintools_auto_pivot_with_iris", 4600, map[string]any{
+		"dt_domain_name": source, "dt_pivot_types": "ssl_hash",
+	})
+	p := payload(t, e.finalReply(t, inv.ID))
+	e.waitIdle(t)
+	var out AutoOutput
+	content(t, p, &out)
+	if !p.Success {
+		t.Fatalf("auto-pivot failed: %q", p.Reason)
+	}
+	i := slices.IndexFunc(out.Runs, func(r RunOutput) bool { return r.Value == hash })
+	if i < 0 {
+		t.Fatalf("no run on the cluster's certificate: %+v", out.Runs)
+	}
+	if r := out.Runs[i]; !r.LimitExceeded || len(r.New) != 0 {
+		t.Errorf("run = %+v, want limit_exceeded and nothing new", r)
+	}
+	_, notes := split(t, e.drainWrites(t))
+	want := "irisflow pivot on ssl_hash " + hash + " (from " + source + ")\n" +
+		"Guided count " + fmt.Sprint(len(c.Domains)) + "; more domains match than one Iris search may return; nothing added. " +
+		"Narrow it with Execute Pivots and dt_created_date or dt_data_updated_after."
+	if !slices.ContainsFunc(notes, func(n *flow.WriteCommand) bool { return n.Note.Content == want }) {
+		t.Errorf("no note\n%s\namong %d notes", want, len(notes))
+	}
+	if dl := e.drainDLQ(t); len(dl) != 0 {
+		t.Errorf("dead-lettered: %+v", dl[0])
+	}
+	cons, err := e.js.Consumer(t.Context(), "FN", "pivoter")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info, err := cons.Info(t.Context()); err != nil || info.NumRedelivered != 0 {
+		t.Errorf("redelivered: %+v, %v", info, err)
 	}
 }

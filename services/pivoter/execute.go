@@ -92,15 +92,15 @@ func (p *pivoter) execute(ctx context.Context, log *slog.Logger, inv *flow.Invoc
 
 // limitReason is the reason of a limit_exceeded reply.
 func limitReason(out *searchOutcome) string {
-	n := "more domains than one search may return"
+	n := "too many domains match %s=%s (more than one search may return)"
 	if out.Total > 0 {
-		n = fmt.Sprintf("%d domains, more than one search may return,", out.Total)
+		n = fmt.Sprintf("%d domains match %%s=%%s, more than one search may return", out.Total)
 	}
 	narrow := "narrow the search with " + inCreatedDate + " / " + inUpdatedAfter
 	if len(out.Filters) > 0 {
 		narrow = "narrow the filters (" + pivot.FiltersKey(out.Filters) + ") further"
 	}
-	return fmt.Sprintf("Iris: %s match %s=%s; %s", n, out.Param, out.Value, narrow)
+	return "Iris: " + fmt.Sprintf(n, out.Param, out.Value) + "; " + narrow
 }
 
 // dateFilters reads dt_data_updated_after and dt_created_date; a value that

@@ -130,7 +130,7 @@ func TestExecuteLimitExceeded(t *testing.T) {
 	p := payload(t, e.finalReply(t, "big"))
 	e.waitIdle(t)
 	after := e.sim.Counters()
-	if p.Success || !strings.Contains(p.Reason, "nameserver_host="+host) || !strings.Contains(p.Reason, "narrow the search with dt_created_date") {
+	if want := "Iris: too many domains match nameserver_host=" + host + " (more than one search may return); narrow the search with dt_created_date / dt_data_updated_after"; p.Success || p.Reason != want {
 		t.Errorf("limit exceeded reply: success=%v reason=%q", p.Success, p.Reason)
 	}
 	var out ExecuteOutput
