@@ -6,6 +6,7 @@ import (
 	"errors"
 	"log/slog"
 	"slices"
+	"strings"
 
 	"github.com/irisflow/irisflow/pkg/flow"
 	"github.com/irisflow/irisflow/pkg/iris"
@@ -42,7 +43,8 @@ func (p *pivoter) discover(ctx context.Context, log *slog.Logger, inv *flow.Invo
 }
 
 // discoverAll is pivot.Discover over several results, merged: one pivot per
-// (type, value) with the largest count, in Discover's order.
+// (type, value), values compared case-insensitively as Discover does, with
+// the largest count, in Discover's order.
 func discoverAll(results []*iris.Result, threshold int) []pivot.Pivot {
 	if len(results) == 1 {
 		return pivot.Discover(results[0], threshold)
@@ -52,7 +54,7 @@ func discoverAll(results []*iris.Result, threshold int) []pivot.Pivot {
 	var out []pivot.Pivot
 	for _, r := range results {
 		for _, pv := range pivot.Discover(r, threshold) {
-			k := key{pv.Type, pv.Value}
+			k := key{pv.Type, strings.ToLower(pv.Value)}
 			if i, ok := idx[k]; ok {
 				out[i].Count = max(out[i].Count, pv.Count)
 				continue

@@ -73,10 +73,11 @@ func TestDiscoverAllMergesTypes(t *testing.T) {
 	t.Parallel()
 	a := &iris.Result{SSLEmail: iris.Attrs{{Value: "x@evil.test", Count: 5}}, IP: []iris.IP{{Address: iris.Attr{Value: "192.0.2.1", Count: 3}}}}
 	b := &iris.Result{RegistrantContact: iris.Contact{Email: iris.Attrs{{Value: "x@evil.test", Count: 9}}}, IP: []iris.IP{{Address: iris.Attr{Value: "192.0.2.1", Count: 4}}}}
-	got := discoverAll([]*iris.Result{a, b}, 300)
+	c := &iris.Result{SSLEmail: iris.Attrs{{Value: "X@Evil.Test", Count: 6}}}
+	got := discoverAll([]*iris.Result{a, b, c}, 300)
 	want := []pivot.Pivot{
 		{Type: "ip", Value: "192.0.2.1", Count: 4, Field: "ip[0].address"},
-		{Type: "ssl_email", Value: "x@evil.test", Count: 5, Field: "ssl_email[0]"},
+		{Type: "ssl_email", Value: "x@evil.test", Count: 6, Field: "ssl_email[0]"},
 		{Type: "email", Value: "x@evil.test", Count: 9, Field: "registrant_contact.email[0]"},
 	}
 	if len(got) != len(want) {

@@ -35,6 +35,8 @@ func TestExecuteMatchesSimulator(t *testing.T) {
 		{"registrant_orf alias", "registrant_org", "registrant_orf", "registrant_org", cOrg.Shared["registrant_org"]},
 		{"mailserver_hspot alias", "mailserver_host", "mailserver_hspot", "mailserver_host", cMX.Shared["mailserver_host"]},
 		{"ssl_dhash alias", "ssl_hash", map[string]any{"id": 7, "name": "ssl_dhash"}, "ssl_hash", c5.Shared["ssl_hash"]},
+		{"tagged_with_any", "tagged_with_any", "tagged_with_any", "tagged_with_any", "phishing"},
+		{"tagged_with_all", "tagged_with_all", "Tagged With All", "tagged_with_all", "phishing"},
 	}
 	for i, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -45,6 +47,9 @@ func TestExecuteMatchesSimulator(t *testing.T) {
 			var out ExecuteOutput
 			content(t, payload(t, e.finalReply(t, id)), &out)
 			want := normalized(t, e.sim.Matching(tc.param, tc.value))
+			if len(want) < 2 {
+				t.Fatalf("the simulator has %d domains for %s=%s: not a test", len(want), tc.param, tc.value)
+			}
 			got := normalized(t, out.Pivots)
 			if !slices.Equal(got, want) {
 				t.Fatalf("found %d domains, simulator matches %d:\n got %v\nwant %v", len(got), len(want), got, want)
@@ -113,6 +118,32 @@ func TestExecuteCacheAndFilters(t *testing.T) {
 	}
 	if filtered.Filters["create_date"] != created.Format(time.DateOnly) {
 		t.Errorf("filters = %v", filtered.Filters)
+	}
+	// dt_data_updated_after in each encoding a date input may come in:
+	// epoch ms as a number or a string, YYYY-MM-DD, RFC 3339. Iris keeps
+	// the members updated on or after the day.
+	members := normalized(t, c.Domains)
+	y2k := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	future := time.Date(2999, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i, tc := range []struct {
+		in   any
+		day  string
+		want []string
+	}{
+		{y2k.UnixMilli(), "2000-01-01", members},
+		{fmt.Sprint(future.UnixMilli()), "2999-01-01", nil},
+		{"2000-01-01", "2000-01-01", members},
+		{"2999-01-01T00:00:00Z", "2999-01-01", nil},
+	} {
+		id := fmt.Sprintf("updated-%d", i)
+		e.call(t, id, "domaintools_execute_pivots", 0, map[string]any{
+			"dt_pivot_type": "ssl_hash", "dt_pivot_value": hash, "dt_data_updated_after": tc.in,
+		})
+		var out ExecuteOutput
+		content(t, payload(t, e.finalReply(t, id)), &out)
+		if got := normalized(t, out.Pivots); !slices.Equal(got, normalized(t, tc.want)) || out.Filters["data_updated_after"] != tc.day {
+			t.Errorf("dt_data_updated_after %v: filters %v, found %v, want %v", tc.in, out.Filters, got, tc.want)
+		}
 	}
 	if len(want) == len(c.Domains) {
 		t.Logf("every member of cluster %d was created on %s: the filter is not discriminating here", c.ID, created.Format(time.DateOnly))
