@@ -53,6 +53,9 @@ func fastAttr(data []byte) (value string, valueIsNum bool, count int, hasCount, 
 				value, i = "", i+4
 			case c == '-' || (c >= '0' && c <= '9'):
 				j := numberEnd(data, i)
+				if !jsonNumber(data[i:j]) {
+					return "", false, 0, false, false
+				}
 				if _, err := strconv.ParseFloat(string(data[i:j]), 64); err != nil {
 					return "", false, 0, false, false
 				}
@@ -73,6 +76,9 @@ func fastAttr(data []byte) (value string, valueIsNum bool, count int, hasCount, 
 				count, i = 0, i+4
 			case c == '-' || (c >= '0' && c <= '9'):
 				j := numberEnd(data, i)
+				if !jsonNumber(data[i:j]) {
+					return "", false, 0, false, false
+				}
 				n, err := strconv.Atoi(string(data[i:j]))
 				if err != nil {
 					return "", false, 0, false, false
@@ -142,6 +148,46 @@ func numberEnd(data []byte, i int) int {
 		break
 	}
 	return j
+}
+
+// jsonNumber reports whether b is a number as JSON spells it:
+// -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?. strconv alone accepts
+// more ("01", "1.", "1.e5"), which encoding/json refuses.
+func jsonNumber(b []byte) bool {
+	i := 0
+	digits := func() int {
+		n := 0
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+			n++
+		}
+		return n
+	}
+	if i < len(b) && b[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(b) && b[i] == '0':
+		i++
+	case digits() == 0:
+		return false
+	}
+	if i < len(b) && b[i] == '.' {
+		i++
+		if digits() == 0 {
+			return false
+		}
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		if digits() == 0 {
+			return false
+		}
+	}
+	return i == len(b)
 }
 
 func hasPrefixAt(data []byte, i int, p string) bool {

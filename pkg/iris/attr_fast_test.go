@@ -33,3 +33,19 @@ func FuzzAttrFastPath(f *testing.F) {
 		}
 	})
 }
+
+func TestJSONNumber(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		in   string
+		want bool
+	}{
+		{"0", true}, {"-0", true}, {"12", true}, {"-1.5e3", true}, {"1E+2", true}, {"0.25", true}, {"20191016", true},
+		{"", false}, {"-", false}, {"00", false}, {"01", false}, {"-01", false}, {"1.", false}, {"1.e5", false},
+		{".5", false}, {"1e", false}, {"1e+", false}, {"+1", false}, {"1-", false}, {"--1", false},
+	} {
+		if got := jsonNumber([]byte(tc.in)); got != tc.want {
+			t.Errorf("jsonNumber(%q) = %v, want %v", tc.in, got, tc.want)
+		}
+	}
+}
