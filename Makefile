@@ -28,10 +28,15 @@ services:
 test: services
 	$(GO) test $(TEST_FLAGS) $(PKGS)
 
-## fuzz: a short run of each fuzz target
+## fuzz: a short run of each fuzz target (every package with a func Fuzz…)
 fuzz:
-	@for p in ./pkg/iris ./pkg/domain ./pkg/resilient; do \
-		for t in $$($(GO) test -list 'Fuzz.*' $$p 2>/dev/null | grep '^Fuzz'); do \
+	@pkgs=$$(git ls-files '*_test.go' | xargs grep -l '^func Fuzz' | xargs -n1 dirname | sort -u | sed 's|^|./|'); \
+	if [ -z "$$pkgs" ]; then echo "fuzz: no fuzz target found"; exit 1; fi; \
+	for p in $$pkgs; do \
+		list=$$($(GO) test -list 'Fuzz.*' $$p) || { echo "fuzz: cannot list the fuzz targets of $$p"; exit 1; }; \
+		targets=$$(echo "$$list" | grep '^Fuzz' || true); \
+		if [ -z "$$targets" ]; then echo "fuzz: no fuzz target listed in $$p"; exit 1; fi; \
+		for t in $$targets; do \
 			echo "fuzz $$p $$t ($(FUZZTIME))"; \
 			$(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$p || exit 1; \
 		done; \
@@ -43,7 +48,8 @@ bench: services
 
 ## lint: gofmt check, go vet, staticcheck when it installs here
 lint:
-	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	@files=$$(git ls-files '*.go'); if [ -z "$$files" ]; then echo "lint: git ls-files lists no Go file"; exit 1; fi; \
+	out=$$(gofmt -l $$files); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet $(PKGS)
 	$(GO) vet -tags testcontainers github.com/irisflow/irisflow/pkg/testenv/
 	@if command -v staticcheck >/dev/null 2>&1 || $(GO) install honnef.co/go/tools/cmd/staticcheck@v0.8.2 >/dev/null 2>&1; then \
