@@ -250,6 +250,7 @@ func statusError(endpoint string, status int, body []byte) *Error {
 
 // transportError classifies a failure to get a response.
 func transportError(ctx, rctx context.Context, endpoint string, err error) *Error {
+	err = redactURL(err)
 	switch {
 	case ctx.Err() != nil:
 		// The caller's context ended: not retried.
@@ -282,6 +283,22 @@ func ctxError(endpoint string, err, last error) *Error {
 	e := newError(kind, endpoint, 0, msg, err)
 	e.Retryable = false
 	return e
+}
+
+// redactURL drops the query string from the URL a *url.Error quotes: on a
+// GET it carries api_key (open-key auth) or a replayable signature, and the
+// error ends up in logs and on terminals.
+func redactURL(err error) error {
+	var ue *url.Error
+	if !errors.As(err, &ue) {
+		return err
+	}
+	clean := "(unparsable URL)"
+	if u, perr := url.Parse(ue.URL); perr == nil {
+		u.RawQuery, u.ForceQuery, u.Fragment, u.RawFragment = "", false, "", ""
+		clean = u.Redacted()
+	}
+	return &url.Error{Op: ue.Op, URL: clean, Err: ue.Err}
 }
 
 func snippet(body []byte) string {

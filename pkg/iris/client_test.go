@@ -261,3 +261,43 @@ func TestAppParams(t *testing.T) {
 		t.Errorf("form = %v", form)
 	}
 }
+
+// TestErrorsNeverCarrySecrets checks that transport errors (which quote
+// the request URL, with its query on a GET) carry neither the key nor a
+// signature, in every auth mode, for a refused connection and a timeout.
+func TestErrorsNeverCarrySecrets(t *testing.T) {
+	t.Parallel()
+	refused := newFakeIris(t, func(int, *http.Request, url.Values) (int, string) { return 200, "{}" })
+	refusedURL := refused.srv.URL
+	refused.srv.Close()
+	slow := newFakeIris(t, blockUntilCancelled)
+	now := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name, url string
+		timeout   time.Duration
+		want      error
+	}{
+		{"refused", refusedURL, time.Second, iris.ErrNetwork},
+		{"timeout", slow.srv.URL, 20 * time.Millisecond, iris.ErrTimeout},
+	} {
+		for _, mode := range []iris.AuthMode{iris.AuthHMACSHA256, iris.AuthHMACSHA1, iris.AuthOpenKey} {
+			c := newClient(t, tc.url, func(cfg *iris.Config) {
+				cfg.Auth, cfg.Now, cfg.Timeout, cfg.MaxRetries = mode, func() time.Time { return now }, tc.timeout, iris.NoRetries
+			})
+			_, err := c.Account(t.Context()) // a GET: the credentials are in the query
+			if !errors.Is(err, tc.want) {
+				t.Fatalf("%s %v: err = %v, want %v", tc.name, mode, err, tc.want)
+			}
+			msg := err.Error()
+			for _, secret := range []string{testKey, "signature=", "api_key=",
+				iris.Sign(mode, testUser, testKey, "2025-01-01T00:00:00Z", iris.PathAccount)} {
+				if secret != "" && strings.Contains(msg, secret) {
+					t.Errorf("%s %v: error carries %q: %s", tc.name, mode, secret, msg)
+				}
+			}
+			if !strings.Contains(msg, iris.PathAccount) {
+				t.Errorf("%s %v: error does not name the endpoint: %s", tc.name, mode, msg)
+			}
+		}
+	}
+}
