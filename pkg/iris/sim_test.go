@@ -1,11 +1,14 @@
 package iris_test
 
 import (
+	"context"
 	"errors"
 	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/irisflow/irisflow/pkg/iris"
 	irissim "github.com/irisflow/irisflow/sim/iris"
@@ -188,5 +191,77 @@ func TestSimServerErrorsRetried(t *testing.T) {
 	sc := s.Counters()
 	if sc.Errors500 == 0 || c.Stats().Retries != sc.Errors500 || c.Stats().Requests != sc.Requests {
 		t.Errorf("client %+v, simulator %+v", c.Stats(), sc)
+	}
+}
+
+// minuteLimiter is a Limiter whose Pause moves the simulator's clock past
+// the current quota minute, as waiting out a real 503 would.
+type minuteLimiter struct {
+	clock  *atomic.Int64 // the simulator's and the client's Now, unix ns
+	pauses atomic.Int32
+}
+
+func (l *minuteLimiter) Wait(ctx context.Context) error { return ctx.Err() }
+
+func (l *minuteLimiter) Pause(ctx context.Context, d time.Duration) error {
+	l.pauses.Add(1)
+	l.clock.Add(int64(time.Minute))
+	return ctx.Err()
+}
+
+func TestSimQuota503BackedOffThenRetried(t *testing.T) {
+	t.Parallel()
+	var clock atomic.Int64
+	clock.Store(time.Date(2025, 6, 1, 12, 0, 30, 0, time.UTC).UnixNano())
+	now := func() time.Time { return time.Unix(0, clock.Load()) }
+	s, url := startSim(t, func(cfg *irissim.Config) { cfg.PerMinute, cfg.Universe, cfg.Now = 1, 0, now })
+	lim := &minuteLimiter{clock: &clock}
+	c := simClient(t, url, func(cfg *iris.Config) { cfg.Limiter, cfg.Now = lim, now })
+	for i := range 2 { // the second one meets the quota, pauses, and gets through
+		p, err := c.Investigate(t.Context(), []string{"int-chase.com"})
+		if err != nil {
+			t.Fatalf("investigate %d: %v", i, err)
+		}
+		if _, ok := p.Get("int-chase.com"); !ok {
+			t.Fatalf("investigate %d: no result", i)
+		}
+	}
+	sc := s.Counters()
+	if sc.Errors503 != 1 || lim.pauses.Load() != 1 || c.Stats().Requests != 3 || c.Stats().Retries != 1 {
+		t.Errorf("simulator %+v, client %+v, pauses %d; want one 503, one pause, 3 requests, 1 retry", sc, c.Stats(), lim.pauses.Load())
+	}
+}
+
+func TestSimTimeouts(t *testing.T) {
+	t.Parallel()
+	s, url := startSim(t, func(cfg *irissim.Config) { cfg.Latency, cfg.Universe = time.Minute, 0 })
+	t.Run("per request, retried", func(t *testing.T) {
+		c := simClient(t, url, func(cfg *iris.Config) { cfg.Timeout, cfg.MaxRetries = 20*time.Millisecond, 2 })
+		_, err := c.Investigate(t.Context(), []string{"int-chase.com"})
+		if !errors.Is(err, iris.ErrTimeout) || !iris.IsRetryable(err) {
+			t.Fatalf("err = %v, want a retryable ErrTimeout", err)
+		}
+		if st := c.Stats(); st.Requests != 3 || st.Retries != 2 {
+			t.Errorf("stats %+v, want 3 requests (2 retries)", st)
+		}
+	})
+	t.Run("caller deadline, not retried", func(t *testing.T) {
+		c := simClient(t, url) // 30s per request, 4 retries
+		ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+		defer cancel()
+		_, err := c.Investigate(ctx, []string{"int-chase.com"})
+		if !errors.Is(err, iris.ErrTimeout) || !errors.Is(err, context.DeadlineExceeded) || iris.IsRetryable(err) {
+			t.Fatalf("err = %v, want a final ErrTimeout wrapping context.DeadlineExceeded", err)
+		}
+		if st := c.Stats(); st.Requests != 1 || st.Retries != 0 {
+			t.Errorf("stats %+v, want 1 request", st)
+		}
+	})
+	// The simulator saw every request end during its latency (4 in all).
+	for deadline := time.Now().Add(10 * time.Second); s.Counters().Canceled != 4; {
+		if time.Now().After(deadline) {
+			t.Fatalf("simulator counters %+v, want 4 canceled requests", s.Counters())
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }
