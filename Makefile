@@ -18,7 +18,7 @@ all: lint test
 build:
 	@mkdir -p bin
 	$(GO) build -o bin/irisflow ./cmd/irisflow
-	$(GO) build -o bin/ ./services/bridge/cmd/... ./services/enricher/cmd/... ./services/pivoter/cmd/... ./services/writer/cmd/... 2>/dev/null || true
+	$(GO) build -o bin/ ./services/bridge/cmd/... ./services/enricher/cmd/... ./services/pivoter/cmd/... ./services/writer/cmd/...
 
 ## services: make sure PostgreSQL and ActiveMQ are up (installs what is missing)
 services:
