@@ -21,7 +21,7 @@ func TestExecuteMatchesSimulator(t *testing.T) {
 	cIP := cluster(t, e.sim, "ip", 5, 60)
 	cNS := cluster(t, e.sim, "nameserver_host", 100, 300)
 	cOrg := cluster(t, e.sim, "registrant_org", 5, 60)
-	cMX := cluster(t, e.sim, "mailserver_host", 5, 60)
+	cMX := cluster(t, e.sim, "mailserver_host", 501, 1000) // two pages of 500
 	tests := []struct {
 		name, typ string
 		typeInput any // as SOAR sends dt_pivot_type
@@ -31,9 +31,9 @@ func TestExecuteMatchesSimulator(t *testing.T) {
 		{"ssl_hash", "ssl_hash", "ssl_hash", "ssl_hash", c5.Shared["ssl_hash"]},
 		{"select form", "ip", map[string]any{"id": 101, "name": "ip"}, "ip", cIP.Shared["ip"]},
 		{"ip_address alias", "ip", "ip_address", "ip", cIP.Shared["ip"]},
-		{"nameserver_hspot alias, 2 pages", "nameserver_host", "nameserver_hspot", "nameserver_host", cNS.Shared["nameserver_host"]},
+		{"nameserver_hspot alias", "nameserver_host", "nameserver_hspot", "nameserver_host", cNS.Shared["nameserver_host"]},
 		{"registrant_orf alias", "registrant_org", "registrant_orf", "registrant_org", cOrg.Shared["registrant_org"]},
-		{"mailserver_hspot alias", "mailserver_host", "mailserver_hspot", "mailserver_host", cMX.Shared["mailserver_host"]},
+		{"mailserver_hspot alias, 2 pages", "mailserver_host", "mailserver_hspot", "mailserver_host", cMX.Shared["mailserver_host"]},
 		{"ssl_dhash alias", "ssl_hash", map[string]any{"id": 7, "name": "ssl_dhash"}, "ssl_hash", c5.Shared["ssl_hash"]},
 		{"tagged_with_any", "tagged_with_any", "tagged_with_any", "tagged_with_any", "phishing"},
 		{"tagged_with_all", "tagged_with_all", "Tagged With All", "tagged_with_all", "phishing"},
@@ -41,11 +41,13 @@ func TestExecuteMatchesSimulator(t *testing.T) {
 	for i, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			id := fmt.Sprintf("exec-%d", i)
+			pages := e.sim.Counters().Pages
 			e.call(t, id, "domaintools_execute_pivots", 0, map[string]any{
 				"dt_pivot_type": tc.typeInput, "dt_pivot_value": tc.value,
 			})
 			var out ExecuteOutput
 			content(t, payload(t, e.finalReply(t, id)), &out)
+			pages = e.sim.Counters().Pages - pages
 			want := normalized(t, e.sim.Matching(tc.param, tc.value))
 			if len(want) < 2 {
 				t.Fatalf("the simulator has %d domains for %s=%s: not a test", len(want), tc.param, tc.value)
@@ -56,6 +58,11 @@ func TestExecuteMatchesSimulator(t *testing.T) {
 			}
 			if len(out.Pivots) != len(got) || len(out.Domains) != len(got) || out.TotalCount != len(want) {
 				t.Errorf("duplicates or counts off: %d pivots, %d domains, total %d, want %d", len(out.Pivots), len(out.Domains), out.TotalCount, len(want))
+			}
+			// Paged to the end: one Iris page per 500 domains, none when the
+			// same search was stored by an earlier case.
+			if wantPages := int64((len(want) + 499) / 500); (out.Cached && pages != 0) || (!out.Cached && pages != wantPages) {
+				t.Errorf("%d Iris pages for %d domains (cached %v)", pages, len(want), out.Cached)
 			}
 			if out.Type != tc.param || out.Value != tc.value || out.LimitExceeded || out.Truncated {
 				t.Errorf("output header = %+v", out)
