@@ -57,6 +57,7 @@ type Broker struct {
 	heartBeat time.Duration
 
 	mu      sync.Mutex
+	denied  map[string]bool // queues refused by Deny
 	queues  map[string]*queue
 	conns   map[*conn]struct{}
 	nextMsg uint64

@@ -237,3 +237,51 @@ func waitFor(t *testing.T, cond func() bool) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+// Deny refuses SUBSCRIBE and SEND with ActiveMQ's authorization message,
+// carrying the SEND's receipt; Allow lifts it.
+func TestDenyAndAllow(t *testing.T) {
+	t.Parallel()
+	b := start(t, broker.WithUser("key", "secret"))
+	b.Deny("/queue/acks.201.dt")
+	tests := []struct {
+		name string
+		do   func(c *stomp.Conn) error
+		want string
+	}{
+		{"send", func(c *stomp.Conn) error {
+			return c.Send("/queue/acks.201.dt", "", []byte("x"), stomp.SendOpt.Receipt)
+		}, "User key is not authorized to write to: queue://acks.201.dt"},
+		{"subscribe", func(c *stomp.Conn) error {
+			sub, err := c.Subscribe("acks.201.dt", stomp.AckClientIndividual)
+			if err != nil {
+				return err
+			}
+			select {
+			case m := <-sub.C:
+				return m.Err
+			case <-time.After(5 * time.Second):
+				return nil
+			}
+		}, "User key is not authorized to read from: queue://acks.201.dt"},
+	}
+	for _, tt := range tests {
+		c, err := stomp.Dial("tcp", b.Addr(), stomp.ConnOpt.Login("key", "secret"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = tt.do(c)
+		if err == nil || err.Error() != tt.want {
+			t.Errorf("%s: error %v, want %q", tt.name, err, tt.want)
+		}
+		c.MustDisconnect()
+	}
+	b.Allow("acks.201.dt")
+	c := dial(t, b, stomp.ConnOpt.Login("key", "secret"))
+	if err := c.Send("/queue/acks.201.dt", "", []byte("x"), stomp.SendOpt.Receipt); err != nil {
+		t.Fatalf("send after Allow: %v", err)
+	}
+	if n := b.Depth("acks.201.dt"); n != 1 {
+		t.Errorf("depth %d after Allow, want 1", n)
+	}
+}

@@ -23,6 +23,7 @@ type conn struct {
 	unacked map[string]*delivery
 
 	readTimeout time.Duration
+	login       string // the CONNECT login
 }
 
 func newConn(b *Broker, nc net.Conn) *conn {
@@ -107,6 +108,10 @@ func (c *conn) handle(f *frame.Frame) error {
 		}
 		h.Set(frame.ContentLength, strconv.Itoa(len(f.Body)))
 		b.mu.Lock()
+		if err := b.authorizeLocked(c.login, "write to", QueueName(dest)); err != nil {
+			b.mu.Unlock()
+			return err
+		}
 		b.nextMsg++
 		m := &message{
 			id:     fmt.Sprintf("ID:irisflow-broker-%d", b.nextMsg),
@@ -138,6 +143,10 @@ func (c *conn) handle(f *frame.Frame) error {
 			prefetch = n
 		}
 		b.mu.Lock()
+		if err := b.authorizeLocked(c.login, "read from", QueueName(dest)); err != nil {
+			b.mu.Unlock()
+			return err
+		}
 		if _, dup := c.subs[id]; dup {
 			b.mu.Unlock()
 			return fmt.Errorf("%w: already subscribed with id %s", errProtocol, id)
@@ -228,6 +237,7 @@ func (c *conn) connect(f *frame.Frame) error {
 	if !c.b.authenticate(f.Header.Get(frame.Login), f.Header.Get(frame.Passcode)) {
 		return errors.New("authentication failed")
 	}
+	c.login = f.Header.Get(frame.Login)
 	cx, cy := time.Duration(0), time.Duration(0)
 	if hb := f.Header.Get(frame.HeartBeat); hb != "" {
 		var err error
@@ -258,12 +268,15 @@ func (c *conn) receipt(f *frame.Frame) {
 	}
 }
 
-// fail sends an ERROR frame; the connection closes afterwards.
+// fail sends an ERROR frame as ActiveMQ does (message header, the failed
+// frame's receipt as receipt-id, a text body); the connection closes
+// afterwards.
 func (c *conn) fail(err error, f *frame.Frame) {
-	e := frame.New(frame.ERROR, frame.Message, err.Error())
+	e := frame.New(frame.ERROR, frame.Message, err.Error(), frame.ContentType, "text/plain")
 	if r := f.Header.Get(frame.Receipt); r != "" {
 		e.Header.Add(frame.ReceiptId, r)
 	}
+	e.Body = []byte(err.Error() + "\n")
 	c.out.push(e)
 	c.out.flush(2 * time.Second)
 }
