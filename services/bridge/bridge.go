@@ -18,10 +18,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"sync"
 	"time"
 
-	"github.com/go-stomp/stomp/v3"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/irisflow/irisflow/pkg/flow"
@@ -50,9 +48,7 @@ type bridge struct {
 	pub     flow.Publisher
 	records frameRecords
 	dialer  *dialer
-
-	mu   sync.Mutex
-	conn *stomp.Conn // current connection; nil while disconnected
+	links   *links // the current connection; nil while disconnected
 
 	// beforeAck, when set (tests), runs after an invocation's PubAck and
 	// frame record, before its ACK; returning true simulates a crash there:
@@ -74,7 +70,7 @@ func newBridge(ctx context.Context, cfg Config) (*bridge, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &bridge{cfg: cfg, log: log, js: cfg.NATS, pub: flow.Publisher{JS: cfg.NATS}, records: recs, dialer: d}, nil
+	return &bridge{cfg: cfg, log: log, js: cfg.NATS, pub: flow.Publisher{JS: cfg.NATS}, records: recs, dialer: d, links: newLinks()}, nil
 }
 
 func (b *bridge) run(ctx context.Context) error {
@@ -100,8 +96,11 @@ func (b *bridge) run(ctx context.Context) error {
 	case rerr = <-repliesDone:
 	case <-time.After(b.cfg.Grace + 5*time.Second):
 		rerr = errors.New("bridge: reply consumer did not stop within the grace period")
+		if last != nil {
+			last.fail() // a SEND may hold go-stomp's lock that Disconnect needs
+		}
 	}
-	b.setConn(nil)
+	b.links.set(nil)
 	if last != nil {
 		if err := last.Disconnect(); err != nil {
 			b.log.Debug("disconnect", "err", err)
@@ -114,7 +113,7 @@ func (b *bridge) run(ctx context.Context) error {
 // connectLoop connects, subscribes and serves frames, reconnecting with
 // backoff, until ctx is done. It returns the connection still open at that
 // moment (its subscriptions removed), or nil.
-func (b *bridge) connectLoop(ctx context.Context) *stomp.Conn {
+func (b *bridge) connectLoop(ctx context.Context) *link {
 	bo := backoff{min: b.cfg.ReconnectMin, max: b.cfg.ReconnectMax}
 	for {
 		if ctx.Err() != nil {
@@ -132,35 +131,31 @@ func (b *bridge) connectLoop(ctx context.Context) *stomp.Conn {
 			continue
 		}
 		b.log.Info("connected to broker", "addr", b.dialer.addr, "server", conn.Server())
-		b.setConn(conn)
+		b.links.set(conn)
 		start := time.Now()
 		err = b.serve(ctx, conn)
 		if err == nil { // ctx done, connection still good
 			return conn
 		}
-		b.setConn(nil)
+		b.links.set(nil)
+		conn.fail()
 		_ = conn.MustDisconnect()
 		if time.Since(start) > b.cfg.ReconnectMax {
 			bo.reset()
 		}
 		d := bo.next()
-		b.log.Warn("broker connection lost; reconnecting", "err", err, "in", d)
+		if msg, ok := brokerError(err); ok {
+			// e.g. "User … is not authorized to read from: queue://actions.201.…":
+			// the broker refused a subscription or a reply; retried, as the
+			// operator may fix the permission without restarting irisflow.
+			b.log.Error("broker sent ERROR and closed the connection; reconnecting", "broker_message", msg, "server", b.dialer.addr, "in", d)
+		} else {
+			b.log.Warn("broker connection lost; reconnecting", "err", err, "in", d)
+		}
 		select {
 		case <-ctx.Done():
 			return nil
 		case <-time.After(d):
 		}
 	}
-}
-
-func (b *bridge) setConn(c *stomp.Conn) {
-	b.mu.Lock()
-	b.conn = c
-	b.mu.Unlock()
-}
-
-func (b *bridge) current() *stomp.Conn {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.conn
 }

@@ -21,7 +21,7 @@ var errConnLost = errors.New("connection lost")
 // Prefetch workers per destination until the connection is lost (error) or
 // ctx is done (nil): then it stops taking frames, waits for the frames in
 // flight, and unsubscribes, leaving conn open for the replies.
-func (b *bridge) serve(ctx context.Context, conn *stomp.Conn) error {
+func (b *bridge) serve(ctx context.Context, conn *link) error {
 	var subs []*stomp.Subscription
 	for _, d := range b.cfg.Destinations {
 		sub, err := conn.Subscribe(d.Queue(), stomp.AckClientIndividual,
@@ -50,7 +50,7 @@ func (b *bridge) serve(ctx context.Context, conn *stomp.Conn) error {
 						return
 					}
 					if m.Err != nil {
-						lost <- fmt.Errorf("%w: %v", errConnLost, m.Err)
+						lost <- fmt.Errorf("%w: %s: %w", errConnLost, sub.Destination(), m.Err)
 						return
 					}
 					select {
@@ -118,7 +118,7 @@ func (b *bridge) serve(ctx context.Context, conn *stomp.Conn) error {
 
 // handleFrame hands one frame to JetStream and ACKs it; see FrameRecord for
 // how redeliveries are recognised.
-func (b *bridge) handleFrame(ctx context.Context, conn *stomp.Conn, m *stomp.Message) {
+func (b *bridge) handleFrame(ctx context.Context, conn *link, m *stomp.Message) {
 	headers := make(map[string]string, m.Header.Len())
 	for i := range m.Header.Len() {
 		k, v := m.Header.GetAt(i)
@@ -160,7 +160,7 @@ func (b *bridge) handleFrame(ctx context.Context, conn *stomp.Conn, m *stomp.Mes
 		log.Warn("frame record not stored; the stream's dedup window still covers a redelivery", "err", err)
 	}
 	if b.beforeAck != nil && b.beforeAck(inv) {
-		_ = conn.MustDisconnect()
+		conn.fail()
 		return
 	}
 	if err := conn.Ack(m); err != nil {
@@ -172,7 +172,7 @@ func (b *bridge) handleFrame(ctx context.Context, conn *stomp.Conn, m *stomp.Mes
 
 // redelivered ACKs a frame that was handled before, and re-sends its final
 // reply when one is stored.
-func (b *bridge) redelivered(ctx context.Context, conn *stomp.Conn, m *stomp.Message, rec *FrameRecord, log *slog.Logger) {
+func (b *bridge) redelivered(ctx context.Context, conn *link, m *stomp.Message, rec *FrameRecord, log *slog.Logger) {
 	log.Info("redelivered frame already handled; not publishing again", "state", rec.State, "has_final", rec.Final != nil)
 	if rec.Final != nil {
 		if err := b.send(conn, rec.Final); err != nil {
@@ -187,7 +187,7 @@ func (b *bridge) redelivered(ctx context.Context, conn *stomp.Conn, m *stomp.Mes
 
 // rejectFrame dead-letters a frame that is not work, answers it with an
 // error reply when it names a reply-to, and ACKs it.
-func (b *bridge) rejectFrame(ctx context.Context, conn *stomp.Conn, m *stomp.Message, headers map[string]string, cause error, log *slog.Logger) {
+func (b *bridge) rejectFrame(ctx context.Context, conn *link, m *stomp.Message, headers map[string]string, cause error, log *slog.Logger) {
 	reason := cause.Error()
 	log.Warn("frame rejected", "reason", reason)
 	h := resilient.ParseHeaders(headers)

@@ -25,19 +25,19 @@ import (
 // against the embedded broker and a real ActiveMQ.
 type brokerKind struct {
 	name  string
-	start func(t *testing.T) string // returns stomp://host:port
+	start func(t *testing.T) (string, *broker.Broker) // stomp://host:port; the embedded broker or nil
 }
 
 var brokerKinds = []brokerKind{
-	{"embedded", func(t *testing.T) string {
+	{"embedded", func(t *testing.T) (string, *broker.Broker) {
 		b, err := broker.Start("127.0.0.1:0")
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { b.Close() })
-		return b.URL()
+		return b.URL(), b
 	}},
-	{"activemq", activeMQ},
+	{"activemq", func(t *testing.T) (string, *broker.Broker) { return activeMQ(t), nil }},
 }
 
 // activeMQ returns the URL of the real ActiveMQ ($IRISFLOW_TEST_ACTIVEMQ_URL,
@@ -69,6 +69,8 @@ type env struct {
 	dests   []Destination
 	soars   map[string]*soarsim.SOAR // by Destination.Queue()
 	streams flow.StreamOptions
+	broker  *broker.Broker // the embedded broker; nil for ActiveMQ
+	bridge  *bridge        // the last bridge runBridge started
 }
 
 func setup(t *testing.T, k brokerKind, orgs ...int64) *env {
@@ -76,11 +78,11 @@ func setup(t *testing.T, k brokerKind, orgs ...int64) *env {
 	if len(orgs) == 0 {
 		orgs = []int64{201}
 	}
-	url := k.start(t)
+	url, brk := k.start(t)
 	addr, _, _ := parseStompURL(url)
 	n := testenv.StartNATS(t)
 	_, js := n.Connect(t)
-	e := &env{t: t, url: url, proxy: startProxy(t, addr), js: js, soars: map[string]*soarsim.SOAR{}}
+	e := &env{t: t, url: url, broker: brk, proxy: startProxy(t, addr), js: js, soars: map[string]*soarsim.SOAR{}}
 	name := fmt.Sprintf("dt_%s_%x", strings.ToLower(strings.NewReplacer("/", "_").Replace(t.Name())), rand.Uint32())
 	for _, org := range orgs {
 		d := Destination{Org: org, Name: name}
@@ -125,6 +127,7 @@ func (e *env) runBridge(cfg Config, hook func(*flow.Invocation) bool) (stop func
 		e.t.Fatal(err)
 	}
 	b.beforeAck = hook
+	e.bridge = b
 	done := make(chan error, 1)
 	go func() { done <- b.run(ctx) }()
 	var once sync.Once
@@ -168,6 +171,7 @@ type proxy struct {
 	target string
 	mu     sync.Mutex
 	conns  []net.Conn
+	down   bool // new connections are closed at once, as if the broker were unreachable
 }
 
 func startProxy(t *testing.T, target string) *proxy {
@@ -189,6 +193,12 @@ func startProxy(t *testing.T, target string) *proxy {
 				continue
 			}
 			p.mu.Lock()
+			if p.down { // checked with the append under one lock: setDown's sever sees every connection
+				p.mu.Unlock()
+				c.Close()
+				u.Close()
+				continue
+			}
 			p.conns = append(p.conns, c, u)
 			p.mu.Unlock()
 			go func() { io.Copy(u, c); u.Close() }()
@@ -199,6 +209,17 @@ func startProxy(t *testing.T, target string) *proxy {
 }
 
 func (p *proxy) addr() string { return p.ln.Addr().String() }
+
+// setDown makes the broker unreachable through the proxy (cutting the
+// connections it holds), or reachable again.
+func (p *proxy) setDown(down bool) {
+	p.mu.Lock()
+	p.down = down
+	p.mu.Unlock()
+	if down {
+		p.sever()
+	}
+}
 
 // sever cuts every proxied connection.
 func (p *proxy) sever() {

@@ -61,7 +61,7 @@ func newDialer(cfg Config) (*dialer, error) {
 // unless InsecureSkipVerify). The attempt is bounded by d.timeout and ends
 // when ctx does: a peer that accepts TCP and then says nothing (no TLS
 // handshake, no CONNECTED) cannot hold the bridge, nor its shutdown.
-func (d *dialer) dial(ctx context.Context) (*stomp.Conn, error) {
+func (d *dialer) dial(ctx context.Context) (*link, error) {
 	ctx, cancel := context.WithTimeout(ctx, d.timeout)
 	defer cancel()
 	nc, err := d.netDial(ctx, "tcp", d.addr)
@@ -72,7 +72,7 @@ func (d *dialer) dial(ctx context.Context) (*stomp.Conn, error) {
 	// when ctx ends is what unblocks it.
 	raw := nc
 	stop := context.AfterFunc(ctx, func() { raw.Close() })
-	fail := func(step string, err error) (*stomp.Conn, error) {
+	fail := func(step string, err error) (*link, error) {
 		stop()
 		raw.Close()
 		switch {
@@ -98,7 +98,8 @@ func (d *dialer) dial(ctx context.Context) (*stomp.Conn, error) {
 		stomp.ConnOpt.AcceptVersion(stomp.V12),
 		stomp.ConnOpt.HeartBeat(d.cfg.HeartBeat, d.cfg.HeartBeat),
 		stomp.ConnOpt.HeartBeatError(d.cfg.HeartBeat),
-		stomp.ConnOpt.RcvReceiptTimeout(30*time.Second),
+		stomp.ConnOpt.RcvReceiptTimeout(0), // bounded by link.sendReceipted instead
+
 	)
 	if err != nil {
 		return fail("stomp connect", err)
@@ -107,7 +108,7 @@ func (d *dialer) dial(ctx context.Context) (*stomp.Conn, error) {
 		_ = conn.MustDisconnect()
 		return fail("stomp connect", errors.New("connection closed as the attempt ended"))
 	}
-	return conn, nil
+	return &link{Conn: conn, raw: raw}, nil
 }
 
 // backoff is exponential between min and max, with full jitter on the upper half.

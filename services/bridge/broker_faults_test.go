@@ -1,0 +1,241 @@
+package bridge
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/irisflow/irisflow/pkg/flow"
+	"github.com/irisflow/irisflow/pkg/resilient"
+	"github.com/irisflow/irisflow/pkg/testenv"
+)
+
+// Replies published while the broker is unreachable wait, in order, and
+// reach Resilient under their correlation-id once the bridge reconnects.
+func TestBridgeRepliesWaitForTheBroker(t *testing.T) {
+	t.Parallel()
+	for _, k := range brokerKinds {
+		t.Run(k.name, func(t *testing.T) {
+			t.Parallel()
+			e := setup(t, k)
+			e.runBridge(e.config(), nil)
+			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+			defer cancel()
+			s := e.soar(0)
+			call, err := s.InvokeFunction(ctx, "domaintools_profile_domain_with_iris", map[string]any{"dt_domain_name": "int-chase.com"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var inv flow.Invocation
+			waitFor(t, "the invocation in FN", func() bool {
+				invs := e.invocations()
+				if len(invs) == 1 {
+					inv = invs[0]
+				}
+				return len(invs) == 1
+			})
+
+			e.proxy.setDown(true)
+			waitFor(t, "the bridge to see the broker gone", func() bool { return e.bridge.links.current() == nil })
+			msgs := [][]byte{
+				resilient.StatusReply("step 1"),
+				resilient.StatusReply("step 2"),
+				resilient.ResultReply(resilient.ResultPayload{Success: true, Content: map[string]any{"domain": "int-chase.com"}}),
+			}
+			pub := flow.Publisher{JS: e.js}
+			for i, m := range msgs {
+				r := &flow.Reply{InvocationID: inv.ID, Seq: i, Final: i == len(msgs)-1, Route: inv.Route, Message: m}
+				if err := pub.Reply(ctx, r); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if got := len(s.Replies(call.CorrelationID)); got != 0 {
+				t.Fatalf("%d replies arrived while the broker was unreachable", got)
+			}
+			e.proxy.setDown(false)
+			if _, err := s.Await(ctx, call.CorrelationID); err != nil {
+				t.Fatal(err)
+			}
+			got := s.Replies(call.CorrelationID)
+			want := []string{"step 1", "step 2", "Completed"}
+			if len(got) != len(want) {
+				t.Fatalf("%d replies, want %d: %+v", len(got), len(want), got)
+			}
+			for i, a := range got {
+				if a.Message != want[i] || a.Complete != (i == len(want)-1) {
+					t.Errorf("reply %d: %q complete=%v, want %q in order", i, a.Message, a.Complete, want[i])
+				}
+			}
+			waitFor(t, "REPLIES drained (acked after the receipts)", func() bool {
+				return len(testenv.ReadStream[flow.Reply](t, e.js, flow.StreamReplies, "")) == 0
+			})
+		})
+	}
+}
+
+// A broker that refuses the subscription (an operator's permission
+// mistake) gets one clear error line per attempt, and retries: once the
+// permission is fixed, frames flow without a restart.
+func TestBridgeBrokerRefusesSubscription(t *testing.T) {
+	t.Parallel()
+	e := setup(t, embeddedKind(t))
+	queue := e.dests[0].Queue()
+	e.broker.Deny(queue)
+	var logs testenv.LogBuffer
+	cfg := e.config()
+	cfg.Logger = logs.Logger()
+	e.runBridge(cfg, nil)
+	waitFor(t, "two refusals logged", func() bool {
+		n := 0
+		for line := range strings.SplitSeq(logs.String(), "\n") {
+			if strings.Contains(line, `"level":"ERROR"`) && strings.Contains(line, "broker sent ERROR") &&
+				strings.Contains(line, "is not authorized to read from: queue://"+queue) {
+				n++
+			}
+		}
+		return n >= 2
+	})
+	e.broker.Allow(queue)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	call, err := e.soar(0).InvokeFunction(ctx, "domaintools_profile_domain_with_iris", map[string]any{"dt_domain_name": "int-chase.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the frame in FN after the fix", func() bool {
+		invs := e.invocations()
+		return len(invs) == 1 && invs[0].CorrelationID == call.CorrelationID
+	})
+}
+
+// A reply the broker refuses is tried a bounded number of times, then
+// dead-lettered with the broker's reason, so that it cannot cut the
+// frames of every destination for ever; the next replies go through.
+func TestBridgeBrokerRefusesReply(t *testing.T) {
+	t.Parallel()
+	e := setup(t, embeddedKind(t))
+	var logs testenv.LogBuffer
+	cfg := e.config()
+	cfg.Logger = logs.Logger()
+	e.runBridge(cfg, nil)
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Log(logs.String())
+		}
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	s := e.soar(0)
+	call, err := s.InvokeFunction(ctx, "domaintools_profile_domain_with_iris", map[string]any{"dt_domain_name": "int-chase.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var inv flow.Invocation
+	waitFor(t, "the invocation in FN", func() bool {
+		invs := e.invocations()
+		if len(invs) == 1 {
+			inv = invs[0]
+		}
+		return len(invs) == 1
+	})
+
+	// Resilient's subscription to reply-to stays; only new SENDs are refused.
+	e.broker.Deny(s.ReplyTo())
+	pub := flow.Publisher{JS: e.js}
+	final := resilient.ResultReply(resilient.ResultPayload{Success: true})
+	if err := pub.Reply(ctx, &flow.Reply{InvocationID: inv.ID, Seq: 1, Final: true, Route: inv.Route, Message: final}); err != nil {
+		t.Fatal(err)
+	}
+	var dl flow.DeadLetter
+	waitFor(t, "the refused reply dead-lettered", func() bool {
+		dls := e.deadLetters()
+		if len(dls) == 1 {
+			dl = dls[0]
+		}
+		return len(dls) == 1
+	})
+	if dl.Source != flow.StreamReplies || !strings.Contains(dl.Reason, fmt.Sprintf("try %d of %d", refusedLimit, refusedLimit)) ||
+		!strings.Contains(dl.Reason, "is not authorized to write to: queue://"+strings.TrimPrefix(s.ReplyTo(), "/queue/")) {
+		t.Errorf("dead letter: source %q delivered %d reason %q", dl.Source, dl.Delivered, dl.Reason)
+	}
+	if n := len(s.Replies(call.CorrelationID)); n != 0 {
+		t.Errorf("%d replies reached Resilient", n)
+	}
+
+	// Fixed: the bridge reconnected on its own; frames and replies flow.
+	e.broker.Allow(s.ReplyTo())
+	next, err := s.InvokeFunction(ctx, "domaintools_extract_risk_score", map[string]any{"dt_iris_data_in": "{}"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var inv2 flow.Invocation
+	waitFor(t, "the next frame in FN", func() bool {
+		for _, i := range e.invocations() {
+			if i.CorrelationID == next.CorrelationID {
+				inv2 = i
+				return true
+			}
+		}
+		return false
+	})
+	if err := pub.Reply(ctx, &flow.Reply{InvocationID: inv2.ID, Seq: 1, Final: true, Route: inv2.Route, Message: final}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Await(ctx, next.CorrelationID); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Neither the API key secret nor a message's context token reaches the
+// bridge's log, at any level, through good frames, bad frames and replies.
+func TestBridgeLogsNoSecrets(t *testing.T) {
+	t.Parallel()
+	e := setup(t, embeddedKind(t))
+	var logs testenv.LogBuffer
+	cfg := e.config()
+	cfg.Logger = logs.Logger()
+	cfg.Login, cfg.Passcode = "key-id-1234", "s3cr3t-passcode-never-logged"
+	e.runBridge(cfg, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	s := e.soar(0)
+	good, err := s.InvokeFunction(ctx, "domaintools_profile_domain_with_iris", map[string]any{"dt_domain_name": "int-chase.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad, err := s.InvokeFunction(ctx, "mock_function_one", map[string]any{"x": 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var inv flow.Invocation
+	waitFor(t, "the good frame in FN", func() bool {
+		invs := e.invocations()
+		if len(invs) == 1 {
+			inv = invs[0]
+		}
+		return len(invs) == 1
+	})
+	if err := (flow.Publisher{JS: e.js}).Reply(ctx, &flow.Reply{InvocationID: inv.ID, Seq: 1, Final: true, Route: inv.Route,
+		Message: resilient.ResultReply(resilient.ResultPayload{Success: true})}); err != nil {
+		t.Fatal(err)
+	}
+	for _, cid := range []string{good.CorrelationID, bad.CorrelationID} {
+		if _, err := s.Await(ctx, cid); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := logs.String()
+	if inv.ContextToken == "" {
+		t.Fatal("the invocation carries no context token to look for")
+	}
+	for name, secret := range map[string]string{"passcode": cfg.Passcode, "context token": inv.ContextToken} {
+		if strings.Contains(out, secret) {
+			t.Errorf("the log holds the %s", name)
+		}
+	}
+	if !strings.Contains(out, "frame rejected") || !strings.Contains(out, "reply sent") {
+		t.Errorf("the log lacks the lines this test means to search:\n%s", out)
+	}
+}
