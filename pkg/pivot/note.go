@@ -6,6 +6,10 @@ import (
 	"strings"
 )
 
+// MaxNoteIncidents is how many other incidents a summary note names; the
+// rest are counted ("and 12 more").
+const MaxNoteIncidents = 20
+
 // Found is a domain a pivot found, with its Iris risk score (nil when none).
 type Found struct {
 	Domain    string `json:"domain"`
@@ -88,11 +92,20 @@ func (s Summary) Note() string {
 		}
 	}
 	if len(s.OtherIncidents) > 0 {
-		ids := make([]string, len(s.OtherIncidents))
-		for i, id := range s.OtherIncidents {
+		shown := s.OtherIncidents[:min(len(s.OtherIncidents), MaxNoteIncidents)]
+		ids := make([]string, len(shown))
+		for i, id := range shown {
 			ids[i] = strconv.FormatInt(id, 10)
 		}
-		fmt.Fprintf(&b, "%s %s also seen in incidents %s.\n", s.Type, s.Value, strings.Join(ids, ", "))
+		more := ""
+		if n := len(s.OtherIncidents) - len(shown); n > 0 {
+			more = fmt.Sprintf(" and %d more (irisflow pivots %s)", n, s.Value)
+		}
+		word := "incidents"
+		if len(s.OtherIncidents) == 1 {
+			word = "incident"
+		}
+		fmt.Fprintf(&b, "%s %s also seen in %s %s%s.\n", s.Type, s.Value, word, strings.Join(ids, ", "), more)
 	}
 	return strings.TrimSuffix(b.String(), "\n")
 }

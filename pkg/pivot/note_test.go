@@ -27,6 +27,22 @@ func TestSummaryNote(t *testing.T) {
 				"ssl_hash f17d5c also seen in incidents 4211, 4302.",
 		},
 		{
+			name: "one other incident",
+			s:    pivot.Summary{Type: "ip", Value: "192.0.2.3", GuidedCount: 2, Total: 2, Known: 2, OtherIncidents: []int64{4211}},
+			want: "irisflow pivot on ip 192.0.2.3\n" +
+				"Guided count 2; Iris found 2 domains; 0 new, 2 already on the incident.\n" +
+				"ip 192.0.2.3 also seen in incident 4211.",
+		},
+		{
+			name: "many other incidents",
+			s: pivot.Summary{Type: "ip", Value: "192.0.2.4", GuidedCount: 2, Total: 2, Known: 2,
+				OtherIncidents: []int64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23}},
+			want: "irisflow pivot on ip 192.0.2.4\n" +
+				"Guided count 2; Iris found 2 domains; 0 new, 2 already on the incident.\n" +
+				"ip 192.0.2.4 also seen in incidents 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20 " +
+				"and 3 more (irisflow pivots 192.0.2.4).",
+		},
+		{
 			name: "capped",
 			s:    pivot.Summary{Type: "ip", Value: "192.0.2.1", GuidedCount: 40, Total: 40, Capped: 15, New: []pivot.Found{{Domain: "a.example"}}},
 			want: "irisflow pivot on ip 192.0.2.1\n" +

@@ -1,12 +1,14 @@
 package pivoter
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/irisflow/irisflow/pkg/flow"
+	"github.com/irisflow/irisflow/pkg/resilient"
 	"github.com/irisflow/irisflow/pkg/store"
 	irissim "github.com/irisflow/irisflow/sim/iris"
 )
@@ -295,11 +297,27 @@ func TestAutoPivotCrossIncidentNote(t *testing.T) {
 	e.internalAuto(t, "b/pivots.auto", source, 4302, 0)
 	e.waitIdle(t)
 	n := noteFor(e.drainWrites(t))
-	if want := fmt.Sprintf("ssl_hash %s also seen in incidents 4211.", hash); !strings.Contains(n, want) {
+	if want := fmt.Sprintf("ssl_hash %s also seen in incident 4211.", hash); !strings.Contains(n, want) {
 		t.Errorf("second incident's note lacks %q:\n%s", want, n)
 	}
 	if got := e.sim.Counters().Searches - searches; got != 0 {
 		t.Errorf("second incident ran %d Iris searches; the stored ones should answer", got)
+	}
+	e.internalAuto(t, "c/pivots.auto", source, 4400, 0)
+	e.waitIdle(t)
+	n = noteFor(e.drainWrites(t))
+	if want := fmt.Sprintf("ssl_hash %s also seen in incidents 4211, 4302.", hash); !strings.Contains(n, want) {
+		t.Errorf("third incident's note lacks %q:\n%s", want, n)
+	}
+	// Another org's incidents are never named.
+	body, _ := json.Marshal(flow.AutoPivot{Domain: source, IncidentID: 4500})
+	e.publish(t, &flow.Invocation{
+		Version: flow.Version, ID: "d/pivots.auto", Kind: flow.KindPivotsAuto, Payload: flow.PayloadInternal,
+		Route: flow.Route{Org: testOrg + 1, Destination: resilient.DomainToolsDestination}, IncidentID: 4500, Body: body,
+	})
+	e.waitIdle(t)
+	if n = noteFor(e.drainWrites(t)); strings.Contains(n, "also seen") {
+		t.Errorf("another org's note names incidents:\n%s", n)
 	}
 }
 
