@@ -121,7 +121,8 @@ type Enricher struct {
 	// BatchWindow is how long cold domains wait to share one Iris call.
 	// Default 25ms.
 	BatchWindow time.Duration `yaml:"batch_window"`
-	// Concurrency is how many FN messages one replica works on. Default 256.
+	// Concurrency is how many FN messages one replica works on. Default 1000
+	// (the enricher consumer's MaxAckPending, also the maximum).
 	Concurrency int `yaml:"concurrency"`
 }
 

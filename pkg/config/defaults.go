@@ -46,7 +46,7 @@ func (c *Config) Defaults() {
 	defInt(&c.Iris.PerMinute, 60)
 	defDur(&c.Enricher.CacheTTL, 24*time.Hour)
 	defDur(&c.Enricher.BatchWindow, 25*time.Millisecond)
-	defInt(&c.Enricher.Concurrency, 256)
+	defInt(&c.Enricher.Concurrency, 1000)
 	defDur(&c.Pivoter.SearchTTL, 24*time.Hour)
 	defInt(&c.Pivoter.MaxResults, 5000)
 	defInt(&c.Pivoter.MaxArtifactsPerPivot, 25)

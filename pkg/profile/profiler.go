@@ -45,7 +45,10 @@ type Config struct {
 	// Default 25ms.
 	Window time.Duration
 	// MaxWait: a batch is sent at the latest this long after its first
-	// lookup. Default 10 × Window.
+	// lookup. It only matters while messages are on their way or another
+	// batch is being resolved, so it is generous: a burst handled slowly
+	// (a loaded machine) still fills whole batches. Default 40 × Window
+	// (1s with the default Window).
 	MaxWait time.Duration
 	// Size: a batch is sent when it holds this many domains. Default and
 	// maximum 100.
@@ -72,7 +75,7 @@ func (c Config) withDefaults() Config {
 		c.Window = DefaultWindow
 	}
 	if c.MaxWait < c.Window {
-		c.MaxWait = 10 * c.Window
+		c.MaxWait = 40 * c.Window
 	}
 	if c.Size <= 0 || c.Size > DefaultSize {
 		c.Size = DefaultSize

@@ -100,15 +100,24 @@ func TestOnlyInvestigateRowsAnswer(t *testing.T) {
 
 func TestBatching300ColdDomains(t *testing.T) {
 	t.Parallel()
-	// The window is 100ms instead of 25ms: under -race on a shared machine
-	// the goroutines of one burst can start more than 25ms apart.
-	h := setup(t, irissim.Config{Universe: 400, Seed: 7}, func(c *profile.Config) { c.Window = 100 * time.Millisecond })
+	// Default window and wait. The 300 messages are reported on their way
+	// before their goroutines start, as the enricher does for a burst the
+	// consumer delivered together: however slowly the goroutines start on
+	// a loaded machine, the batches wait for them.
+	var coming profile.Arrivals
+	h := setup(t, irissim.Config{Universe: 400, Seed: 7}, func(c *profile.Config) { c.Arrivals = &coming })
 	domains := h.sim.Domains()[:300]
 	var wg sync.WaitGroup
 	errs := make(chan error, len(domains))
-	for _, d := range domains {
+	ctxs := make([]context.Context, len(domains))
+	for i := range domains {
+		var a *profile.Arrival
+		ctxs[i], a = coming.Start(context.Background())
+		defer a.End()
+	}
+	for i, d := range domains {
 		wg.Go(func() {
-			a, err := h.p.One(context.Background(), d, false)
+			a, err := h.p.One(ctxs[i], d, false)
 			if err == nil && !a.Found() {
 				err = errors.New(d + " not found")
 			}

@@ -3,7 +3,6 @@ package enricher
 import (
 	"context"
 	"testing"
-	"time"
 
 	"github.com/irisflow/irisflow/pkg/flow"
 	"github.com/irisflow/irisflow/pkg/resilient"
@@ -85,16 +84,17 @@ func TestNotFoundIsCachedAsNegative(t *testing.T) {
 func TestBatching300ColdDomains(t *testing.T) {
 	t.Parallel()
 	// The 300 invocations are in the stream before the enricher starts:
-	// they arrive together, as after a burst of artifacts.
-	// The window is 100ms instead of the default 25ms: under -race on a
-	// shared 2-core machine, the goroutines of one burst can start more
-	// than 25ms apart, which is a property of the machine, not of the
-	// batcher (with the default window, a quiet machine also needs 4).
+	// they arrive together, as after a burst of artifacts. The enricher
+	// runs with its default configuration (25ms window, concurrency 1000):
+	// the batches wait for the messages the consumer reports queued, so
+	// the burst is not split by gaps between deliveries on a loaded machine.
 	h := setup(t, func(o *options) {
 		o.sim = irissim.Config{Universe: 400, Seed: 7}
 		o.noRun = true
-		o.mutate = func(c *Config) { c.BatchWindow = 100 * time.Millisecond }
 	})
+	if h.cfg.BatchWindow != 0 || h.cfg.BatchMaxWait != 0 || h.cfg.Concurrency != 0 || h.cfg.BatchSize != 0 {
+		t.Fatalf("the test must run the default batching configuration, got %+v", h.cfg)
+	}
 	replies := h.collect(flow.StreamReplies, "reply.>", "test-replies")
 	domains := h.sim.Domains()
 	if len(domains) < 300 {

@@ -22,7 +22,7 @@ const (
 	DefaultCacheTTL       = 24 * time.Hour
 	DefaultBatchWindow    = 25 * time.Millisecond
 	DefaultBatchSize      = 100 // also the most Iris accepts in one call
-	DefaultConcurrency    = 256
+	DefaultConcurrency    = 1000
 	DefaultRiskThreshold  = 90
 	DefaultPivotThreshold = 300
 	DefaultPivotMaxDepth  = 1
@@ -56,12 +56,16 @@ type Config struct {
 	// for this long. Default 25ms.
 	BatchWindow time.Duration
 	// BatchMaxWait: a batch is sent at the latest this long after its first
-	// lookup, however fast lookups keep joining. Default 10 × BatchWindow.
+	// lookup, however fast lookups keep joining; it only matters while
+	// messages are on their way or another batch is being resolved.
+	// Default 40 × BatchWindow (1s with the default window).
 	BatchMaxWait time.Duration
 	// BatchSize is the most domains in one Iris call; default and maximum 100.
 	BatchSize int
-	// Concurrency is how many FN messages are handled at once. Default 256;
-	// at most flow.EnricherConsumer's MaxAckPending (1000).
+	// Concurrency is how many FN messages are handled at once. Default and
+	// maximum flow.EnricherConsumer's MaxAckPending (1000): handlers mostly
+	// wait for their batch, and a burst gathers into full batches only when
+	// all of it can be taken at once.
 	Concurrency int
 	// Grace is how long in-flight messages may finish after ctx ends.
 	// Default 20s (flow.Consume's).
@@ -157,7 +161,7 @@ func (c Config) withDefaults() (Config, error) {
 		c.BatchWindow = DefaultBatchWindow
 	}
 	if c.BatchMaxWait < c.BatchWindow {
-		c.BatchMaxWait = 10 * c.BatchWindow
+		c.BatchMaxWait = 40 * c.BatchWindow
 	}
 	if c.BatchSize <= 0 || c.BatchSize > DefaultBatchSize {
 		c.BatchSize = DefaultBatchSize

@@ -31,7 +31,7 @@ func TestFromConfig(t *testing.T) {
 		check func(t *testing.T, c Config)
 	}{
 		{"defaults", creds, "", client, func(t *testing.T, c Config) {
-			if c.CacheTTL != 24*time.Hour || c.BatchWindow != 25*time.Millisecond || c.Concurrency != 256 {
+			if c.CacheTTL != 24*time.Hour || c.BatchWindow != 25*time.Millisecond || c.Concurrency != 1000 {
 				t.Errorf("tuning %v %v %d", c.CacheTTL, c.BatchWindow, c.Concurrency)
 			}
 			p := c.Playbook

@@ -73,6 +73,7 @@ func newService(ctx context.Context, cfg Config) (*service, error) {
 		cfg.Host, _ = os.Hostname()
 	}
 	s := &service{cfg: cfg, log: cfg.Logger.With("service", "enricher"), pub: flow.Publisher{JS: cfg.JS}}
+	s.coming.SetCapacity(cfg.Concurrency)
 	// Batches run under a context that outlives ctx's cancellation, so that
 	// messages finishing during the shutdown grace still get their answers.
 	s.profiler, err = profile.New(context.WithoutCancel(ctx), profile.Config{Store: cfg.Store, Iris: cfg.Iris,
@@ -106,7 +107,12 @@ func (s *service) observeIris(err error) {
 // handle is the flow.Handler of FN messages.
 func (s *service) handle(ctx context.Context, msg jetstream.Msg) error {
 	ctx, arrived := s.coming.Start(ctx)
-	defer arrived.Done()
+	defer arrived.End()
+	if meta, err := msg.Metadata(); err == nil {
+		// The messages behind this one are on their way too: a batch of
+		// cold domains waits for them rather than leave on a short gap.
+		s.coming.Queued(meta.Sequence.Consumer, meta.NumPending)
+	}
 	inv, err := flow.Decode[flow.Invocation](msg.Data())
 	if err != nil {
 		return flow.Permanent(fmt.Errorf("decode invocation: %w", err))
