@@ -116,6 +116,9 @@ func TestMaskedHidesSecrets(t *testing.T) {
 			t.Fatalf("secret %q in the printed configuration:\n%s", secret, out)
 		}
 	}
+	if !strings.Contains(out, "postgres://app:*****@db:5432/irisflow") {
+		t.Errorf("the database URL should show its user and a masked password:\n%s", out)
+	}
 	if !strings.Contains(out, "key-id") || !strings.Contains(out, "analyst") {
 		t.Fatalf("non-secret identifiers should stay visible:\n%s", out)
 	}
@@ -185,6 +188,8 @@ func TestServiceSettingsValidated(t *testing.T) {
 		{"writer key", config.ServiceWriter, map[string]string{"IRISFLOW_RESILIENT_API_KEY_ID": ""}, "", "IRISFLOW_RESILIENT_API_KEY_ID"},
 		{"cache ttl", config.ServiceEnricher, map[string]string{"IRISFLOW_CACHE_TTL": "soon"}, "", "IRISFLOW_CACHE_TTL"},
 		{"negative ttl", config.ServiceEnricher, map[string]string{"IRISFLOW_CACHE_TTL": "-1h"}, "", "cache_ttl must not be negative"},
+		{"enricher concurrency", config.ServiceEnricher, nil, "enricher:\n  concurrency: 5000\n", "enricher.concurrency 5000 is outside 1..1000"},
+		{"negative window", config.ServiceEnricher, nil, "enricher:\n  batch_window: -1s\n", "batch_window must not be negative"},
 		{"migrate", config.ServiceEnricher, map[string]string{"IRISFLOW_MIGRATE": "maybe"}, "", "IRISFLOW_MIGRATE"},
 		{"per minute", config.ServiceEnricher, map[string]string{"IRISFLOW_IRIS_PER_MINUTE": "-1"}, "", "per_minute"},
 		{"iris auth", config.ServicePivoter, map[string]string{"IRISFLOW_IRIS_AUTH": "md5"}, "", "IRISFLOW_IRIS_AUTH"},

@@ -2,6 +2,7 @@ package config
 
 import (
 	"net/url"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -38,7 +39,7 @@ func redactURL(s string) string {
 		return s
 	}
 	if _, has := u.User.Password(); has {
-		u.User = url.UserPassword(u.User.Username(), masked)
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
 	}
-	return u.String()
+	return strings.Replace(u.String(), ":xxxxx@", ":"+masked+"@", 1)
 }

@@ -93,11 +93,23 @@ func (c *Config) Validate() error {
 	if c.Enricher.CacheTTL < 0 {
 		bad("enricher.cache_ttl must not be negative")
 	}
+	if c.Runs(ServiceEnricher) {
+		// The enricher consumer's MaxAckPending (pkg/flow): more could never be in flight.
+		if c.Enricher.Concurrency < 1 || c.Enricher.Concurrency > maxEnricherConcurrency {
+			bad("enricher.concurrency %d is outside 1..%d", c.Enricher.Concurrency, maxEnricherConcurrency)
+		}
+		if c.Enricher.BatchWindow < 0 {
+			bad("enricher.batch_window must not be negative")
+		}
+	}
 	if len(errs) > 0 {
 		return fmt.Errorf("config: %w", errors.Join(errs...))
 	}
 	return nil
 }
+
+// maxEnricherConcurrency is flow.EnricherConsumer's MaxAckPending.
+const maxEnricherConcurrency = 1000
 
 func values(m map[int64]Playbook) []Playbook {
 	out := make([]Playbook, 0, len(m))
