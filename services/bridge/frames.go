@@ -84,6 +84,14 @@ func (b *bridge) serve(ctx context.Context, conn *link) error {
 	select {
 	case <-ctx.Done():
 	case err = <-lost:
+	case <-conn.dead:
+		// The subscriptions normally report why (a broker ERROR's message)
+		// a moment later; they may also never hear of it (see link).
+		select {
+		case err = <-lost:
+		case <-time.After(200 * time.Millisecond):
+			err = fmt.Errorf("%w: connection closed", errConnLost)
+		}
 	}
 	close(stopIntake)
 	readers.Wait()

@@ -23,10 +23,43 @@ const receiptTimeout = 30 * time.Second
 // again. sendReceipted bounds the wait itself and, on expiry, closes the
 // network connection: go-stomp then fails every waiter and subscription the
 // normal way, and serve reconnects.
+//
+// go-stomp tells a subscription that its connection died only if the
+// subscription was registered in go-stomp's frame loop before it ended; a
+// connection that dies right after SUBSCRIBE (e.g. a broker ERROR answering
+// a reply sent at once on the new connection) would leave serve waiting for
+// ever. dead, closed when the connection under go-stomp fails or is closed,
+// does not depend on that.
 type link struct {
 	*stomp.Conn
 	raw  net.Conn
+	dead <-chan struct{} // closed once go-stomp's connection reads an error or is closed
 	once sync.Once
+}
+
+// watchedConn is the connection go-stomp reads and writes: it closes dead
+// on the first read error or Close.
+type watchedConn struct {
+	net.Conn
+	dead chan struct{}
+	once sync.Once
+}
+
+func watch(c net.Conn) *watchedConn { return &watchedConn{Conn: c, dead: make(chan struct{})} }
+
+func (w *watchedConn) markDead() { w.once.Do(func() { close(w.dead) }) }
+
+func (w *watchedConn) Read(p []byte) (int, error) {
+	n, err := w.Conn.Read(p)
+	if err != nil {
+		w.markDead()
+	}
+	return n, err
+}
+
+func (w *watchedConn) Close() error {
+	w.markDead()
+	return w.Conn.Close()
 }
 
 // fail closes the network connection under the STOMP connection (once).

@@ -91,7 +91,8 @@ func (d *dialer) dial(ctx context.Context) (*link, error) {
 		nc = tc
 	}
 	host, _, _ := net.SplitHostPort(d.addr)
-	conn, err := stomp.ConnectWithContext(ctx, nc,
+	w := watch(nc)
+	conn, err := stomp.ConnectWithContext(ctx, w,
 		stomp.ConnOpt.Login(d.cfg.Login, d.cfg.Passcode),
 		stomp.ConnOpt.Logger(stomplog.New(d.cfg.Logger)),
 		stomp.ConnOpt.Host(host),
@@ -108,7 +109,7 @@ func (d *dialer) dial(ctx context.Context) (*link, error) {
 		_ = conn.MustDisconnect()
 		return fail("stomp connect", errors.New("connection closed as the attempt ended"))
 	}
-	return &link{Conn: conn, raw: raw}, nil
+	return &link{Conn: conn, raw: raw, dead: w.dead}, nil
 }
 
 // backoff is exponential between min and max, with full jitter on the upper half.
