@@ -104,3 +104,35 @@ func activeMQURL(t *testing.T) string {
 	_ = c.Close()
 	return u
 }
+
+// A second run within the cache TTL, on the same database, through the same
+// pipeline (STOMP broker, NATS, PostgreSQL, both simulators, a fresh Iris
+// simulator counting from zero), makes no Iris request at all: every profile
+// and pivot search comes from PostgreSQL.
+func TestDemoSecondRunWithinTTLAsksIrisNothing(t *testing.T) {
+	t.Parallel()
+	db := testenv.Postgres(t)
+	for run, wantRequests := range []func(int64) bool{
+		func(n int64) bool { return n > 0 },
+		func(n int64) bool { return n == 0 },
+	} {
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+		var out bytes.Buffer
+		err := runDemo(ctx, &out, demoOptions{json: true, timeout: 3 * time.Minute, dbURL: db})
+		cancel()
+		if err != nil {
+			t.Fatalf("run %d: demo failed: %v\n%s", run+1, err, out.String())
+		}
+		var res demoResult
+		if err := json.Unmarshal(out.Bytes(), &res); err != nil {
+			t.Fatalf("run %d: demo --json: %v\n%s", run+1, err, out.String())
+		}
+		s := res.Summary
+		if s.Unanswered != 0 || s.ErrorReplies != 0 || s.DeadLetters != 0 {
+			t.Fatalf("run %d: summary %+v", run+1, s)
+		}
+		if !wantRequests(s.IrisRequests) {
+			t.Errorf("run %d: %d Iris requests (%d domains, %d pivot searches)", run+1, s.IrisRequests, s.IrisDomains, s.IrisSearches)
+		}
+	}
+}
