@@ -190,6 +190,7 @@ func TestServiceSettingsValidated(t *testing.T) {
 		{"negative ttl", config.ServiceEnricher, map[string]string{"IRISFLOW_CACHE_TTL": "-1h"}, "", "cache_ttl must not be negative"},
 		{"enricher concurrency", config.ServiceEnricher, nil, "enricher:\n  concurrency: 5000\n", "enricher.concurrency 5000 is outside 1..1000"},
 		{"negative window", config.ServiceEnricher, nil, "enricher:\n  batch_window: -1s\n", "batch_window must not be negative"},
+		{"function kind", config.ServiceBridge, nil, "functions:\n  acme_profile: profil\n", `"acme_profile" maps to "profil"`},
 		{"migrate", config.ServiceEnricher, map[string]string{"IRISFLOW_MIGRATE": "maybe"}, "", "IRISFLOW_MIGRATE"},
 		{"per minute", config.ServiceEnricher, map[string]string{"IRISFLOW_IRIS_PER_MINUTE": "-1"}, "", "per_minute"},
 		{"iris auth", config.ServicePivoter, map[string]string{"IRISFLOW_IRIS_AUTH": "md5"}, "", "IRISFLOW_IRIS_AUTH"},

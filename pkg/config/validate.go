@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+
+	"github.com/irisflow/irisflow/pkg/flow"
 )
 
 // Validate checks the configuration for the services it runs and reports
@@ -88,6 +90,11 @@ func (c *Config) Validate() error {
 		}
 		if p.MaxDepth < 0 {
 			bad("playbook.max_depth must not be negative")
+		}
+	}
+	for name, kind := range c.Functions {
+		if k := flow.Kind(kind); !k.Valid() || k == flow.KindAuto {
+			bad("functions: %q maps to %q, which is not a function kind (want one of profile, format, risk, tags, pivots.discover, pivots.execute, pivots.auto)", name, kind)
 		}
 	}
 	if c.Enricher.CacheTTL < 0 {
