@@ -39,7 +39,10 @@ func newDemoCmd() *cobra.Command {
 		Long: `Start an embedded NATS JetStream, the DomainTools Iris and IBM SOAR simulators (with an
 embedded STOMP broker, or --stomp-url for an external one such as ActiveMQ), and all four
 services against PostgreSQL (IRISFLOW_DATABASE_URL, else the local server in a database of
-its own, else a throwaway cluster from the local PostgreSQL binaries). Then run the seed
+its own, else a throwaway cluster from the local PostgreSQL binaries). A database given
+with IRISFLOW_DATABASE_URL or --database-url is used as it is: its profile cache answers
+(a second run asks Iris nothing), and so does its write ledger, so give it an empty
+database to see every note written again into the fresh Resilient simulator. Then run the seed
 guide's scenario on incident 4206 "PhishMe_Ident2" and print the notes, data-table rows and
 artifacts as an analyst reads them:
 
