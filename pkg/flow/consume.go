@@ -1,7 +1,9 @@
 package flow
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -135,7 +137,7 @@ func handleOne(ctx context.Context, log *slog.Logger, pub Publisher, c Consumer,
 			Service:   o.Service,
 			Reason:    d.Reason,
 			Delivered: delivered,
-			Data:      msg.Data(),
+			Data:      redactContextToken(msg.Data()),
 		}
 		if id == "" && meta != nil {
 			dl.ID = strconv.FormatUint(meta.Sequence.Stream, 10)
@@ -195,4 +197,26 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return s[:n]
+}
+
+// redactContextToken blanks the Resilient context token of an envelope kept
+// in a dead letter: the record is kept for days, the token is a credential.
+// Data that is not a JSON object with the field is kept as it is.
+func redactContextToken(data []byte) []byte {
+	if !bytes.Contains(data, []byte(`"context_token"`)) {
+		return data
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(data, &m); err != nil {
+		return data
+	}
+	if _, ok := m["context_token"]; !ok {
+		return data
+	}
+	m["context_token"] = json.RawMessage(`"[redacted]"`)
+	out, err := json.Marshal(m)
+	if err != nil {
+		return data
+	}
+	return out
 }

@@ -1,6 +1,7 @@
 package flow_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -46,7 +47,8 @@ func TestConsumeAckNakTerm(t *testing.T) {
 	ctx, js := setup(t)
 	pub := flow.Publisher{JS: js}
 	for _, id := range []string{"ok", "bad", "flaky", "ok"} { // the second "ok" is a duplicate publish
-		inv := &flow.Invocation{ID: id, Kind: flow.KindProfile, Route: flow.Route{Org: 201, Destination: "domaintools"}, Body: json.RawMessage(`{}`)}
+		inv := &flow.Invocation{ID: id, Kind: flow.KindProfile, Route: flow.Route{Org: 201, Destination: "domaintools"}, Body: json.RawMessage(`{}`),
+			ContextToken: "eyJ.secret.token"}
 		if err := pub.Invocation(ctx, inv); err != nil {
 			t.Fatal(err)
 		}
@@ -104,6 +106,9 @@ func TestConsumeAckNakTerm(t *testing.T) {
 	}
 	if dl.ID != "bad" || dl.Service != "test" || dl.Reason != `not a domain: "1.2.3.4"` || len(dl.Data) == 0 {
 		t.Fatalf("dead letter = %+v", dl)
+	}
+	if bytes.Contains(dl.Data, []byte("secret")) || !bytes.Contains(dl.Data, []byte(`"id":"bad"`)) {
+		t.Fatalf("the dead letter must keep the envelope without the context token: %s", dl.Data)
 	}
 	stop()
 	if err := <-done; err != nil {

@@ -167,7 +167,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("stomp_url", c.StompURL),
 		slog.String("ca_file", c.CAFile),
 		slog.Bool("insecure_skip_verify", c.InsecureSkipVerify),
-		slog.String("login", mask(c.Login)),
+		slog.String("login", c.Login), // the API key id, as pkg/config shows it
 		slog.String("passcode", mask(c.Passcode)),
 		slog.Any("destinations", ds),
 		slog.Int("prefetch", c.Prefetch),
@@ -175,14 +175,10 @@ func (c Config) LogValue() slog.Value {
 	)
 }
 
-// mask shows at most the first 4 characters of a secret.
+// mask hides a secret entirely; it only says whether one is set.
 func mask(s string) string {
-	switch {
-	case s == "":
+	if s == "" {
 		return ""
-	case len(s) <= 8:
-		return "****"
-	default:
-		return s[:4] + "****"
 	}
+	return "*****"
 }
