@@ -2,6 +2,8 @@ package enricher
 
 import (
 	"context"
+	"fmt"
+	"strconv"
 	"testing"
 
 	"github.com/irisflow/irisflow/pkg/flow"
@@ -24,24 +26,29 @@ func TestCacheTTLAndForcedRefresh(t *testing.T) {
 		return content(t, a)
 	}
 	const d = "int-suntrust.com"
+	ageBy := func(d string) func(t *testing.T) {
+		return func(t *testing.T) {
+			// Age every stored fetch (the database clock decides).
+			if _, err := h.store.Pool().Exec(context.Background(),
+				`UPDATE iris_profiles SET fetched_at = fetched_at - $1::interval`, d); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
 	steps := []struct {
 		name         string
 		inputs       map[string]any
 		age          func(t *testing.T) // run before the step
 		wantRequests int64
 		wantCached   bool
+		wantAge      float64 // cache_age_seconds at least this, and less than a minute more
 	}{
-		{"cold", map[string]any{"dt_domain_name": d}, nil, 1, false},
-		{"warm within TTL", map[string]any{"dt_domain_name": "INT-SUNTRUST.COM."}, nil, 1, true},
-		{"forced refresh", map[string]any{"dt_domain_name": d, "dt_force_refresh": true}, nil, 2, false},
-		{"warm again", map[string]any{"dt_domain_name": d}, nil, 2, true},
-		{"after TTL", map[string]any{"dt_domain_name": d}, func(t *testing.T) {
-			// Age every stored fetch past the 24h TTL (the database clock decides).
-			if _, err := h.store.Pool().Exec(context.Background(),
-				`UPDATE iris_profiles SET fetched_at = fetched_at - interval '25 hours'`); err != nil {
-				t.Fatal(err)
-			}
-		}, 3, false},
+		{"cold", map[string]any{"dt_domain_name": d}, nil, 1, false, 0},
+		{"warm within TTL", map[string]any{"dt_domain_name": "INT-SUNTRUST.COM."}, nil, 1, true, 0},
+		{"forced refresh", map[string]any{"dt_domain_name": d, "dt_force_refresh": true}, nil, 2, false, 0},
+		{"warm again", map[string]any{"dt_domain_name": d}, nil, 2, true, 0},
+		{"warm, 2h old", map[string]any{"dt_domain_name": d}, ageBy("2 hours"), 2, true, 7200},
+		{"after TTL", map[string]any{"dt_domain_name": d}, ageBy("23 hours"), 3, false, 0},
 	}
 	for _, st := range steps {
 		if st.age != nil {
@@ -53,6 +60,10 @@ func TestCacheTTLAndForcedRefresh(t *testing.T) {
 		}
 		if c["cached"] != st.wantCached || c["found"] != true || c["domain"] != d {
 			t.Errorf("%s: content cached=%v found=%v domain=%v, want cached=%v", st.name, c["cached"], c["found"], c["domain"], st.wantCached)
+		}
+		age, err := strconv.ParseFloat(fmt.Sprint(c["cache_age_seconds"]), 64)
+		if err != nil || age < st.wantAge || age >= st.wantAge+60 {
+			t.Errorf("%s: cache_age_seconds %v, want %v to %v", st.name, c["cache_age_seconds"], st.wantAge, st.wantAge+60)
 		}
 	}
 	hist, err := h.store.ProfileHistory(context.Background(), d, 0)
