@@ -62,6 +62,9 @@ type Broker struct {
 	conns   map[*conn]struct{}
 	nextMsg uint64
 	nextAck uint64
+	// started makes message-ids unique across broker runs, as ActiveMQ's
+	// (ID:<host>-<port>-<start time>-…) are: consumers dedup on them.
+	started int64
 	closed  bool
 	wg      sync.WaitGroup
 }
@@ -76,6 +79,7 @@ func Start(addr string, opts ...Option) (*Broker, error) {
 		log:       slog.New(slog.DiscardHandler),
 		users:     map[string]string{},
 		heartBeat: 10 * time.Second,
+		started:   time.Now().UnixNano(),
 		queues:    map[string]*queue{},
 		conns:     map[*conn]struct{}{},
 	}

@@ -114,7 +114,7 @@ func (c *conn) handle(f *frame.Frame) error {
 		}
 		b.nextMsg++
 		m := &message{
-			id:     fmt.Sprintf("ID:irisflow-broker-%d", b.nextMsg),
+			id:     fmt.Sprintf("ID:irisflow-broker-%d-%d", b.started, b.nextMsg),
 			queue:  QueueName(dest),
 			header: h,
 			body:   f.Body,
