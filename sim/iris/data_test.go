@@ -359,6 +359,18 @@ func TestLoadFixturesShapes(t *testing.T) {
 	if _, err := LoadFixtures(bad); err == nil || !strings.Contains(err.Error(), "x.json") {
 		t.Fatalf("bad file: err = %v", err)
 	}
+	for name, dir := range map[string]string{
+		"missing dir":   filepath.Join(bad, "nope"),
+		"a file":        filepath.Join(bad, "x.json"),
+		"no json files": t.TempDir(),
+	} {
+		if _, err := LoadFixtures(dir); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+		if _, err := New(Config{FixturesDir: dir}); err == nil {
+			t.Errorf("%s: New accepted FixturesDir %s", name, dir)
+		}
+	}
 }
 
 func TestRecordedFixturesServed(t *testing.T) {

@@ -15,11 +15,21 @@ import (
 // envelope {"response":{"results":[…]}}, the inner object {"results":[…]},
 // a single result object (has "domain") and an array of results. Envelopes
 // without results (errors, limit_exceeded) are skipped. When two files
-// hold the same domain, the file sorting last wins.
+// hold the same domain, the file sorting last wins. A dir that is missing,
+// not a directory or without any *.json file is an error (a mistyped path
+// must not start a simulator without the recordings).
 func LoadFixtures(dir string) (map[string]json.RawMessage, error) {
+	if fi, err := os.Stat(dir); err != nil {
+		return nil, fmt.Errorf("load fixtures: %w", err)
+	} else if !fi.IsDir() {
+		return nil, fmt.Errorf("load fixtures: %s is not a directory", dir)
+	}
 	paths, err := filepath.Glob(filepath.Join(dir, "*.json"))
 	if err != nil {
 		return nil, fmt.Errorf("load fixtures: %w", err)
+	}
+	if len(paths) == 0 {
+		return nil, fmt.Errorf("load fixtures: no *.json file in %s", dir)
 	}
 	sort.Strings(paths)
 	out := map[string]json.RawMessage{}
