@@ -159,3 +159,27 @@ func TestConsumeShutdownFinishesInFlight(t *testing.T) {
 		t.Fatalf("message not acked on shutdown: pending=%d ackPending=%d", ci.NumPending, ci.NumAckPending)
 	}
 }
+
+// EnsureStreams updates a stream whose settings changed (a new release or
+// another replica's options) and leaves a matching one alone.
+func TestEnsureStreamsUpdatesChangedSettings(t *testing.T) {
+	t.Parallel()
+	ctx, js := setup(t)
+	if err := flow.EnsureStreams(ctx, js, flow.StreamOptions{DLQMaxAge: time.Hour}); err != nil {
+		t.Fatal(err)
+	}
+	st, err := js.Stream(ctx, flow.StreamDLQ)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := st.CachedInfo().Config.MaxAge; got != time.Hour {
+		t.Fatalf("DLQ max age %v, want 1h", got)
+	}
+	fn, err := js.Stream(ctx, flow.StreamFN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if created := fn.CachedInfo().Created; created.IsZero() {
+		t.Fatal("FN stream missing")
+	}
+}

@@ -2,7 +2,9 @@ package flow
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -64,13 +66,33 @@ func StreamConfigs(o StreamOptions) []jetstream.StreamConfig {
 	}
 }
 
-// EnsureStreams creates or updates every irisflow stream. It is idempotent
-// and safe to call from every replica at start.
+// EnsureStreams creates every irisflow stream that is missing and updates
+// one whose settings differ. It is idempotent and safe to call from every
+// replica at start. A stream already as configured is left alone: a no-op
+// update is not free on the server (and races its consumer creation there).
 func EnsureStreams(ctx context.Context, js jetstream.JetStream, o StreamOptions) error {
 	for _, cfg := range StreamConfigs(o) {
-		if _, err := js.CreateOrUpdateStream(ctx, cfg); err != nil {
-			return fmt.Errorf("ensure stream %s: %w", cfg.Name, err)
+		st, err := js.Stream(ctx, cfg.Name)
+		switch {
+		case errors.Is(err, jetstream.ErrStreamNotFound):
+			if _, err := js.CreateStream(ctx, cfg); err != nil && !errors.Is(err, jetstream.ErrStreamNameAlreadyInUse) {
+				return fmt.Errorf("create stream %s: %w", cfg.Name, err)
+			}
+		case err != nil:
+			return fmt.Errorf("look up stream %s: %w", cfg.Name, err)
+		case !sameStream(st.CachedInfo().Config, cfg):
+			if _, err := js.UpdateStream(ctx, cfg); err != nil {
+				return fmt.Errorf("update stream %s: %w", cfg.Name, err)
+			}
 		}
 	}
 	return nil
+}
+
+// sameStream compares the settings irisflow chooses (the server fills in
+// the others).
+func sameStream(have, want jetstream.StreamConfig) bool {
+	return slices.Equal(have.Subjects, want.Subjects) && have.Description == want.Description &&
+		have.Retention == want.Retention && have.Storage == want.Storage && have.Replicas == want.Replicas &&
+		have.Duplicates == want.Duplicates && have.MaxAge == want.MaxAge
 }
