@@ -115,7 +115,8 @@ else
 	echo "services: PostgreSQL ready at 127.0.0.1:$PG_PORT"
 fi
 
-# ActiveMQ, the broker Resilient runs: the bridge's integration tests use it.
-if [ -z "${IRISFLOW_TEST_ACTIVEMQ_URL:-}" ] && [ -f ./activemq.sh ]; then
+# ActiveMQ, the broker Resilient runs: the bridge's integration tests use it
+# (the demo does not: IRISFLOW_NO_ACTIVEMQ=1 skips it).
+if [ -z "${IRISFLOW_NO_ACTIVEMQ:-}" ] && [ -z "${IRISFLOW_TEST_ACTIVEMQ_URL:-}" ] && [ -f ./activemq.sh ]; then
 	bash ./activemq.sh
 fi
