@@ -3,6 +3,9 @@ package deps
 import (
 	"context"
 	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
 
 	"github.com/irisflow/irisflow/pkg/config"
 )
@@ -28,4 +31,20 @@ func Standalone(ctx context.Context, log *slog.Logger, service, version string, 
 	}
 	defer d.Close()
 	return d.Run(ctx, Service{Name: service, Run: func(ctx context.Context) error { return run(ctx, cfg, d) }})
+}
+
+// Main is the whole main of a standalone service binary: a JSON logger,
+// a context cancelled by SIGINT or SIGTERM, Standalone with the process
+// environment, and the exit code for os.Exit (which stays in main): 0 after
+// a graceful stop, 1 after a failure, logged once.
+func Main(service, version string, run RunFunc) int {
+	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	slog.SetDefault(log)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := Standalone(ctx, log, service, version, os.Getenv, run); err != nil {
+		log.Error(service+" stopped", "err", err)
+		return 1
+	}
+	return 0
 }

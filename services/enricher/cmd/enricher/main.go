@@ -10,10 +10,7 @@ package main
 
 import (
 	"context"
-	"log/slog"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/irisflow/irisflow/pkg/config"
 	"github.com/irisflow/irisflow/pkg/deps"
@@ -24,20 +21,9 @@ import (
 var version = "dev"
 
 func main() {
-	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
-	slog.SetDefault(log)
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, log)
-	stop()
-	if err != nil {
-		log.Error("enricher stopped", "err", err)
-		os.Exit(1)
-	}
+	os.Exit(deps.Main(config.ServiceEnricher, version, run))
 }
 
-func run(ctx context.Context, log *slog.Logger) error {
-	return deps.Standalone(ctx, log, config.ServiceEnricher, version, os.Getenv,
-		func(ctx context.Context, cfg *config.Config, d *deps.Deps) error {
-			return enricher.Run(ctx, enricher.FromConfig(cfg, d))
-		})
+func run(ctx context.Context, cfg *config.Config, d *deps.Deps) error {
+	return enricher.Run(ctx, enricher.FromConfig(cfg, d))
 }

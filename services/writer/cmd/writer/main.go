@@ -11,10 +11,7 @@ package main
 
 import (
 	"context"
-	"log/slog"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/irisflow/irisflow/pkg/config"
 	"github.com/irisflow/irisflow/pkg/deps"
@@ -25,20 +22,9 @@ import (
 var version = "dev"
 
 func main() {
-	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
-	slog.SetDefault(log)
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, log)
-	stop()
-	if err != nil {
-		log.Error("writer stopped", "err", err)
-		os.Exit(1)
-	}
+	os.Exit(deps.Main(config.ServiceWriter, version, run))
 }
 
-func run(ctx context.Context, log *slog.Logger) error {
-	return deps.Standalone(ctx, log, config.ServiceWriter, version, os.Getenv,
-		func(ctx context.Context, cfg *config.Config, d *deps.Deps) error {
-			return writer.Run(ctx, writer.FromConfig(cfg, d))
-		})
+func run(ctx context.Context, cfg *config.Config, d *deps.Deps) error {
+	return writer.Run(ctx, writer.FromConfig(cfg, d))
 }
