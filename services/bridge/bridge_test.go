@@ -192,18 +192,7 @@ func TestBridgeRedeliveryAfterDedupWindow(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 			defer cancel()
 			s := e.soar(0)
-			call, err := s.InvokeFunction(ctx, "domaintools_profile_domain_with_iris", map[string]any{"dt_domain_name": "int-chase.com"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			var inv flow.Invocation
-			waitFor(t, "the invocation in FN", func() bool {
-				invs := e.invocations()
-				if len(invs) == 1 {
-					inv = invs[0]
-				}
-				return len(invs) == 1
-			})
+			call, inv := e.invokeProfile(t, ctx)
 			final := resilient.ResultReply(resilient.ResultPayload{Success: true, Content: map[string]any{"domain": "int-chase.com"}})
 			if err := (flow.Publisher{JS: e.js}).Reply(ctx, &flow.Reply{InvocationID: inv.ID, Seq: 1, Final: true, Route: inv.Route, Message: final}); err != nil {
 				t.Fatal(err)

@@ -24,18 +24,7 @@ func TestBridgeRepliesWaitForTheBroker(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 			defer cancel()
 			s := e.soar(0)
-			call, err := s.InvokeFunction(ctx, "domaintools_profile_domain_with_iris", map[string]any{"dt_domain_name": "int-chase.com"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			var inv flow.Invocation
-			waitFor(t, "the invocation in FN", func() bool {
-				invs := e.invocations()
-				if len(invs) == 1 {
-					inv = invs[0]
-				}
-				return len(invs) == 1
-			})
+			call, inv := e.invokeProfile(t, ctx)
 
 			e.proxy.setDown(true)
 			waitFor(t, "the bridge to see the broker gone", func() bool { return e.bridge.links.current() == nil })
@@ -128,18 +117,7 @@ func TestBridgeBrokerRefusesReply(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	s := e.soar(0)
-	call, err := s.InvokeFunction(ctx, "domaintools_profile_domain_with_iris", map[string]any{"dt_domain_name": "int-chase.com"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var inv flow.Invocation
-	waitFor(t, "the invocation in FN", func() bool {
-		invs := e.invocations()
-		if len(invs) == 1 {
-			inv = invs[0]
-		}
-		return len(invs) == 1
-	})
+	call, inv := e.invokeProfile(t, ctx)
 
 	// Resilient's subscription to reply-to stays; only new SENDs are refused.
 	e.broker.Deny(s.ReplyTo())

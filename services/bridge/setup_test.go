@@ -148,6 +148,25 @@ func (e *env) runBridge(cfg Config, hook func(*flow.Invocation) bool) (stop func
 }
 
 // invocations reads every message in FN (nobody consumes it in these tests).
+// invokeProfile calls the profile function through the first destination's
+// SOAR and waits for the one invocation it becomes in FN.
+func (e *env) invokeProfile(t *testing.T, ctx context.Context) (soarsim.Invocation, flow.Invocation) {
+	t.Helper()
+	call, err := e.soar(0).InvokeFunction(ctx, "domaintools_profile_domain_with_iris", map[string]any{"dt_domain_name": "int-chase.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var inv flow.Invocation
+	waitFor(t, "the invocation in FN", func() bool {
+		invs := e.invocations()
+		if len(invs) == 1 {
+			inv = invs[0]
+		}
+		return len(invs) == 1 && inv.CorrelationID == call.CorrelationID
+	})
+	return call, inv
+}
+
 func (e *env) invocations() []flow.Invocation {
 	e.t.Helper()
 	return testenv.ReadStream[flow.Invocation](e.t, e.js, flow.StreamFN, "")
