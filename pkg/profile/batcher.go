@@ -25,11 +25,19 @@ type resolveFunc func(ctx context.Context, batch []lookupKey) (map[lookupKey]out
 
 // batcher gathers the lookups of concurrent messages into batches of up to
 // size keys. A batch is resolved when it is full; when no key has joined it
-// for window, no message is on its way to it and no other batch is being
-// resolved (messages of a burst do not arrive at the same instant, so the
-// window restarts with each new key); or maxWait after its first key,
+// for its quiet window, no message is on its way to it and no other batch is
+// being resolved (messages of a burst do not arrive at the same instant, so
+// the window restarts with each new key); or maxWait after its first key,
 // whichever comes first. A key already waiting or in flight is not asked
 // again: later lookups join its call (singleflight, within this process).
+//
+// The quiet window grows with the batch (quietWindow): a lone lookup waits
+// window, a batch that many keys have joined is evidently part of a burst
+// and waits longer for the burst's next keys. Messages reach the enricher in
+// clumps with gaps between them that no queue count shows (a STOMP broker
+// hands the bridge prefetch-sized groups, and each group is published once
+// the previous one is acknowledged), and on a loaded machine those gaps
+// outlast a short window.
 type batcher struct {
 	resolve resolveFunc
 	window  time.Duration
@@ -111,12 +119,25 @@ func (b *batcher) armLocked() {
 	if len(b.pending) == 1 {
 		b.first = now
 	}
-	d := min(b.window, b.first.Add(b.maxWait).Sub(now))
+	d := min(b.quietWindow(), b.first.Add(b.maxWait).Sub(now))
 	if b.timer != nil {
 		b.timer.Stop()
 	}
 	gen := b.gen
 	b.timer = time.AfterFunc(max(d, 0), func() { b.flushTimer(gen) })
+}
+
+// burstWindows is how many windows a batch about to fill waits for its
+// next key: the quiet window grows linearly from window (one key) to
+// burstWindows × window (size keys), never beyond maxWait.
+const burstWindows = 8
+
+// quietWindow is how long the pending batch waits for its next key. b.mu
+// is held.
+func (b *batcher) quietWindow() time.Duration {
+	n := max(len(b.pending)-1, 0)
+	grow := time.Duration(int64(burstWindows-1) * int64(b.window) * int64(n) / int64(max(b.size-1, 1)))
+	return min(b.window+grow, b.maxWait)
 }
 
 func (b *batcher) flushTimer(gen uint64) {
@@ -129,7 +150,7 @@ func (b *batcher) flushTimer(gen uint64) {
 		// Messages are on their way to this batch, or an Iris call is in
 		// flight (whose answer frees handlers whose messages come next):
 		// keep it open.
-		d := min(b.window, time.Until(b.first.Add(b.maxWait)))
+		d := min(b.quietWindow(), time.Until(b.first.Add(b.maxWait)))
 		b.timer = time.AfterFunc(max(d, 0), func() { b.flushTimer(gen) })
 		return
 	}

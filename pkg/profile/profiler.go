@@ -42,7 +42,8 @@ type Config struct {
 	TTL time.Duration
 	// Window: a batch is sent when no lookup joined it for this long (and no
 	// message is on its way to it and no other batch is being resolved).
-	// Default 25ms.
+	// A batch that many lookups have joined is part of a burst and waits
+	// longer, up to 8 × Window when it is about to fill. Default 25ms.
 	Window time.Duration
 	// MaxWait: a batch is sent at the latest this long after its first
 	// lookup. It only matters while messages are on their way or another

@@ -53,7 +53,8 @@ type Config struct {
 	// Default 24h (DefaultCacheTTL).
 	CacheTTL time.Duration
 	// BatchWindow: a batch of lookups is sent when no lookup has joined it
-	// for this long. Default 25ms.
+	// for this long; a batch that many lookups have joined waits longer, up
+	// to 8 × BatchWindow when it is about to fill. Default 25ms.
 	BatchWindow time.Duration
 	// BatchMaxWait: a batch is sent at the latest this long after its first
 	// lookup, however fast lookups keep joining; it only matters while
