@@ -60,7 +60,10 @@ func Consume(ctx context.Context, js jetstream.JetStream, c Consumer, h Handler,
 	if err != nil {
 		return err
 	}
-	it, err := cons.Messages(jetstream.PullMaxMessages(o.Concurrency))
+	// A pull request lives 10s (heartbeat 5s) instead of nats.go's 30s: a
+	// pull the server dropped is noticed after two missed heartbeats, so a
+	// lost pull stalls a consumer for seconds, not half a minute.
+	it, err := cons.Messages(jetstream.PullMaxMessages(o.Concurrency), jetstream.PullExpiry(10*time.Second))
 	if err != nil {
 		return fmt.Errorf("consume %s: %w", c.Config.Durable, err)
 	}
