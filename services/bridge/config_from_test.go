@@ -3,8 +3,6 @@ package bridge
 import (
 	"io"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -12,6 +10,7 @@ import (
 
 	"github.com/irisflow/irisflow/pkg/config"
 	"github.com/irisflow/irisflow/pkg/deps"
+	"github.com/irisflow/irisflow/pkg/testenv"
 )
 
 func TestFromConfig(t *testing.T) {
@@ -63,17 +62,7 @@ func TestFromConfig(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			path := ""
-			if tt.yaml != "" {
-				path = filepath.Join(t.TempDir(), "irisflow.yaml")
-				if err := os.WriteFile(path, []byte(tt.yaml), 0o600); err != nil {
-					t.Fatal(err)
-				}
-			}
-			cfg, err := config.LoadFor(config.ServiceBridge, path, func(k string) string { return tt.env[k] })
-			if err != nil {
-				t.Fatal(err)
-			}
+			cfg := testenv.Config(t, config.ServiceBridge, tt.yaml, tt.env)
 			d := &deps.Deps{Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 			c := FromConfig(cfg, d)
 			if c.Logger != d.Log {

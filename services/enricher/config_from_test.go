@@ -3,8 +3,6 @@ package enricher
 import (
 	"io"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -13,6 +11,7 @@ import (
 	"github.com/irisflow/irisflow/pkg/deps"
 	"github.com/irisflow/irisflow/pkg/iris"
 	"github.com/irisflow/irisflow/pkg/obs"
+	"github.com/irisflow/irisflow/pkg/testenv"
 )
 
 func TestFromConfig(t *testing.T) {
@@ -72,7 +71,7 @@ func TestFromConfig(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			cfg := loadFor(t, tt.env, tt.yaml)
+			cfg := testenv.Config(t, config.ServiceEnricher, tt.yaml, tt.env)
 			d := &deps.Deps{Iris: tt.iris, Ready: obs.NewReadiness(), Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Version: "1.2.3"}
 			c := FromConfig(cfg, d)
 			if c.Ready != d.Ready || c.Logger != d.Log || c.Version != "1.2.3" {
@@ -92,20 +91,4 @@ func withEnv(m map[string]string, kv ...string) map[string]string {
 		out[kv[i]] = kv[i+1]
 	}
 	return out
-}
-
-func loadFor(t *testing.T, env map[string]string, yaml string) *config.Config {
-	t.Helper()
-	path := ""
-	if yaml != "" {
-		path = filepath.Join(t.TempDir(), "irisflow.yaml")
-		if err := os.WriteFile(path, []byte(yaml), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	cfg, err := config.LoadFor(config.ServiceEnricher, path, func(k string) string { return env[k] })
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cfg
 }

@@ -3,8 +3,6 @@ package pivoter
 import (
 	"io"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -14,6 +12,7 @@ import (
 	"github.com/irisflow/irisflow/pkg/deps"
 	"github.com/irisflow/irisflow/pkg/iris"
 	"github.com/irisflow/irisflow/pkg/obs"
+	"github.com/irisflow/irisflow/pkg/testenv"
 )
 
 func TestFromConfig(t *testing.T) {
@@ -64,17 +63,7 @@ func TestFromConfig(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			path := ""
-			if tt.yaml != "" {
-				path = filepath.Join(t.TempDir(), "irisflow.yaml")
-				if err := os.WriteFile(path, []byte(tt.yaml), 0o600); err != nil {
-					t.Fatal(err)
-				}
-			}
-			cfg, err := config.LoadFor(config.ServicePivoter, path, func(k string) string { return tt.env[k] })
-			if err != nil {
-				t.Fatal(err)
-			}
+			cfg := testenv.Config(t, config.ServicePivoter, tt.yaml, tt.env)
 			d := &deps.Deps{Iris: tt.iris, Ready: obs.NewReadiness(), Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 			c := FromConfig(cfg, d)
 			if c.Ready != d.Ready || c.Logger != d.Log {

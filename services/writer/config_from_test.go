@@ -4,8 +4,6 @@ import (
 	"errors"
 	"io"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -13,6 +11,7 @@ import (
 	"github.com/irisflow/irisflow/pkg/deps"
 	"github.com/irisflow/irisflow/pkg/obs"
 	"github.com/irisflow/irisflow/pkg/resilient"
+	"github.com/irisflow/irisflow/pkg/testenv"
 )
 
 func TestFromConfig(t *testing.T) {
@@ -34,17 +33,7 @@ func TestFromConfig(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			path := ""
-			if tt.yaml != "" {
-				path = filepath.Join(t.TempDir(), "irisflow.yaml")
-				if err := os.WriteFile(path, []byte(tt.yaml), 0o600); err != nil {
-					t.Fatal(err)
-				}
-			}
-			cfg, err := config.LoadFor(config.ServiceWriter, path, func(k string) string { return env[k] })
-			if err != nil {
-				t.Fatal(err)
-			}
+			cfg := testenv.Config(t, config.ServiceWriter, tt.yaml, env)
 			errNoOrg := errors.New("no such org")
 			d := &deps.Deps{Ready: obs.NewReadiness(), Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 				Resilient: func(int64) (*resilient.Client, error) { return nil, errNoOrg }}
