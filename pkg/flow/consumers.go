@@ -70,7 +70,7 @@ var (
 		FilterSubject: "reply.>",
 		AckPolicy:     jetstream.AckExplicitPolicy,
 		AckWait:       30 * time.Second,
-		MaxDeliver:    -1, // a reply is retried until the broker takes it
+		MaxDeliver:    -1, // a reply waits out broker outages; the bridge dead-letters one the broker refuses
 		BackOff:       backoff,
 		MaxAckPending: 64,
 	}}
