@@ -103,25 +103,40 @@ func (b *bridge) serve(ctx context.Context, conn *link) error {
 		return err
 	}
 	// Shutdown: no more frames. Unsubscribing makes the broker redeliver
-	// the frames it had prefetched to us; keep draining them meanwhile so
-	// that receipts for replies still get through.
+	// the frames it had prefetched to us; the connection stays up so that
+	// receipts for replies still get through.
 	for _, sub := range subs {
-		done := make(chan struct{})
-		go func() {
-			for {
-				select {
-				case <-sub.C:
-				case <-done:
-					return
-				}
-			}
-		}()
-		if uerr := sub.Unsubscribe(); uerr != nil {
-			b.log.Debug("unsubscribe", "destination", sub.Destination(), "err", uerr)
-		}
-		close(done)
+		b.unsubscribe(sub)
 	}
 	return nil
+}
+
+// unsubscribe removes sub and waits, at most unsubscribeWait, for the
+// broker's RECEIPT, draining (un-ACKed, so redelivered) frames meanwhile.
+//
+// go-stomp closes sub.C when the RECEIPT comes, and the bridge watches that
+// itself: go-stomp's Unsubscribe can miss its own wake-up (it broadcasts
+// the close without the lock its waiter holds) and then sits out its whole
+// receipt timeout, which held the bridge's shutdown for 30 s.
+func (b *bridge) unsubscribe(sub *stomp.Subscription) {
+	closed := make(chan struct{})
+	go func() {
+		defer close(closed)
+		for range sub.C { // drained: not ACKed, so the broker redelivers them
+		}
+	}()
+	go func() {
+		if err := sub.Unsubscribe(); err != nil {
+			b.log.Debug("unsubscribe", "destination", sub.Destination(), "err", err)
+		}
+	}()
+	t := time.NewTimer(unsubscribeWait)
+	defer t.Stop()
+	select {
+	case <-closed:
+	case <-t.C:
+		b.log.Warn("no RECEIPT for UNSUBSCRIBE; going on with the shutdown", "destination", sub.Destination(), "waited", unsubscribeWait)
+	}
 }
 
 // handleFrame hands one frame to JetStream and ACKs it; see FrameRecord for

@@ -20,6 +20,13 @@ import (
 // and STOMP CONNECT/CONNECTED.
 const connectTimeout = 30 * time.Second
 
+// unsubscribeWait and disconnectWait bound the waits for the broker's
+// RECEIPT of UNSUBSCRIBE and DISCONNECT on shutdown.
+const (
+	unsubscribeWait = 5 * time.Second
+	disconnectWait  = 5 * time.Second
+)
+
 // dialer opens STOMP connections to the broker of a Config.
 type dialer struct {
 	addr    string
@@ -100,7 +107,8 @@ func (d *dialer) dial(ctx context.Context) (*link, error) {
 		stomp.ConnOpt.HeartBeat(d.cfg.HeartBeat, d.cfg.HeartBeat),
 		stomp.ConnOpt.HeartBeatError(d.cfg.HeartBeat),
 		stomp.ConnOpt.RcvReceiptTimeout(0), // bounded by link.sendReceipted instead
-
+		stomp.ConnOpt.UnsubscribeReceiptTimeout(unsubscribeWait),
+		stomp.ConnOpt.DisconnectReceiptTimeout(disconnectWait),
 	)
 	if err != nil {
 		return fail("stomp connect", err)

@@ -17,6 +17,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -299,7 +300,9 @@ func runPublicBridge(t *testing.T, cfg Config) {
 				t.Errorf("Run: %v", err)
 			}
 		case <-time.After(30 * time.Second):
-			t.Errorf("Run did not return within 30s of cancel")
+			var stacks strings.Builder
+			_ = pprof.Lookup("goroutine").WriteTo(&stacks, 1)
+			t.Errorf("Run did not return within 30s of cancel; goroutines:\n%s", stacks.String())
 		}
 	})
 }
