@@ -13,6 +13,7 @@ func init() { addCommand(newRunCmd) }
 
 func newRunCmd() *cobra.Command {
 	var file string
+	var migrate bool
 	cmd := &cobra.Command{
 		Use:   "run",
 		Short: "Run the bridge, enricher, pivoter and writer in one process against real endpoints",
@@ -20,12 +21,17 @@ func newRunCmd() *cobra.Command {
 "services:" selects some) against a real Resilient, a real Iris account, NATS JetStream
 and PostgreSQL. Configuration comes from --config (YAML) and IRISFLOW_* variables, is
 validated at start and logged with secrets masked. See README.md for every option.
---config defaults to $IRISFLOW_CONFIG, as in the standalone service binaries.`,
+--config defaults to $IRISFLOW_CONFIG, as in the standalone service binaries.
+--migrate=false skips the SQL migrations at start (for operators who run
+"irisflow migrate" separately); it overrides migrate: / IRISFLOW_MIGRATE.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := config.Load(file, nil)
 			if err != nil {
 				return err
+			}
+			if cmd.Flags().Changed("migrate") {
+				cfg.Migrate = &migrate
 			}
 			log := slog.Default().With("host", hostname())
 			log.Info("irisflow starting", "version", version, "config", "\n"+cfg.String())
@@ -38,5 +44,6 @@ validated at start and logged with secrets masked. See README.md for every optio
 		},
 	}
 	cmd.Flags().StringVar(&file, "config", os.Getenv("IRISFLOW_CONFIG"), "YAML configuration file (IRISFLOW_* variables override it; default $IRISFLOW_CONFIG)")
+	cmd.Flags().BoolVar(&migrate, "migrate", true, "apply the SQL migrations at start (overrides migrate: and IRISFLOW_MIGRATE)")
 	return cmd
 }

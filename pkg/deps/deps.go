@@ -65,7 +65,8 @@ type Option func(*Deps)
 func WithVersion(v string) Option { return func(d *Deps) { d.Version = v } }
 
 // Open connects exactly what the services cfg runs need: it migrates the
-// database (when cfg.Migrate), opens the store, connects NATS and ensures
+// database (when cfg.Migrate; otherwise it checks that the schema is
+// current), opens the store, connects NATS and ensures
 // the streams, builds the shared quota and Iris client (enricher, pivoter)
 // and the Resilient client factory (writer). Close releases them; on error
 // nothing is left open.
@@ -89,6 +90,13 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, opts ...Opt
 	}
 	if d.Store, err = store.Open(ctx, cfg.DatabaseURL); err != nil {
 		return nil, fmt.Errorf("deps: %w", err)
+	}
+	if cfg.Migrate != nil && !*cfg.Migrate {
+		// Migrated separately: refuse an older schema now, by name,
+		// rather than fail on a missing table later.
+		if err := d.Store.CheckSchema(ctx); err != nil {
+			return nil, fmt.Errorf("deps: %w", err)
+		}
 	}
 	if err := d.connectNATS(ctx); err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package deps_test
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"github.com/irisflow/irisflow/pkg/config"
 	"github.com/irisflow/irisflow/pkg/deps"
 	"github.com/irisflow/irisflow/pkg/flow"
+	"github.com/irisflow/irisflow/pkg/store"
 	"github.com/irisflow/irisflow/pkg/testenv"
 )
 
@@ -127,4 +129,27 @@ func TestOpenFailsWithContextAndLeavesNothingOpen(t *testing.T) {
 			}
 		})
 	}
+}
+
+// With migrations off, Open leaves the database alone and refuses one that
+// lacks the schema, naming the command that fixes it; once `irisflow
+// migrate` (store.Migrate) has run, the same configuration opens.
+func TestOpenWithMigrationsOffChecksTheSchema(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	cfg := configFor(t, config.ServiceWriter)
+	off := false
+	cfg.Migrate = &off
+	_, err := deps.Open(ctx, cfg, quiet())
+	if !errors.Is(err, store.ErrSchemaBehind) || !strings.Contains(err.Error(), "irisflow migrate") {
+		t.Fatalf("Open on an empty database with migrations off: %v", err)
+	}
+	if err := store.Migrate(ctx, cfg.DatabaseURL, store.WithMigrateLogger(quiet())); err != nil {
+		t.Fatal(err)
+	}
+	d, err := deps.Open(ctx, cfg, quiet())
+	if err != nil {
+		t.Fatalf("Open after migrating separately: %v", err)
+	}
+	d.Close()
 }

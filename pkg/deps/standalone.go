@@ -2,6 +2,8 @@ package deps
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"log/slog"
 	"os"
 	"os/signal"
@@ -33,16 +35,24 @@ func Standalone(ctx context.Context, log *slog.Logger, service, version string, 
 	return d.Run(ctx, Service{Name: service, Run: func(ctx context.Context) error { return run(ctx, cfg, d) }})
 }
 
-// Main is the whole main of a standalone service binary: a JSON logger,
-// a context cancelled by SIGINT or SIGTERM, Standalone with the process
-// environment, and the exit code for os.Exit (which stays in main): 0 after
-// a graceful stop, 1 after a failure, logged once.
+// Main is the whole main of a standalone service binary: its flags (Args),
+// a JSON logger, a context cancelled by SIGINT or SIGTERM, Standalone with
+// the process environment, and the exit code for os.Exit (which stays in
+// main): 0 after a graceful stop (or -h), 1 after a failure, logged once,
+// 2 for a bad command line.
 func Main(service, version string, run RunFunc) int {
+	getenv, err := Args(service, os.Args[1:], os.Getenv, os.Stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil { // already written, with the usage
+		return 2
+	}
 	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
 	slog.SetDefault(log)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := Standalone(ctx, log, service, version, os.Getenv, run); err != nil {
+	if err := Standalone(ctx, log, service, version, getenv, run); err != nil {
 		log.Error(service+" stopped", "err", err)
 		return 1
 	}

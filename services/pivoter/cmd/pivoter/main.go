@@ -2,8 +2,9 @@
 // Pivots, Execute Pivots and auto-pivot work from the FN stream.
 //
 // Configuration is irisflow's (pkg/config, README.md "Configuration"): the
-// YAML file named by IRISFLOW_CONFIG, if any, overridden by the IRISFLOW_*
-// variables. IRISFLOW_SERVICES is ignored: this binary runs the pivoter only.
+// YAML file named by --config or IRISFLOW_CONFIG, if any, overridden by the
+// IRISFLOW_* variables; --migrate=false leaves migrations to irisflow
+// migrate. IRISFLOW_SERVICES is ignored: this binary runs the pivoter only.
 // It serves /healthz, /readyz and /metrics on IRISFLOW_HTTP_LISTEN and
 // stops gracefully on SIGINT or SIGTERM.
 package main
