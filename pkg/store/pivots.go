@@ -167,9 +167,12 @@ func (s *Store) PivotRunsFor(ctx context.Context, query string, limit int) ([]Pi
 		SELECT r.id, r.org, r.incident, r.source_domain, r.pivot_type, r.pivot_value,
 			r.guided_count, r.result_count, r.limit_exceeded, r.run_at, r.invocation_id
 		FROM pivot_runs r
-		WHERE lower(r.pivot_value) = lower($2)
-		   OR ($1 <> '' AND (r.source_domain = $1
-		       OR r.id IN (SELECT run_id FROM pivot_results WHERE domain = $1)))
+		JOIN (
+			-- one index lookup each (an OR of the three scans the history)
+			SELECT id FROM pivot_runs WHERE lower(pivot_value) = lower($2)
+			UNION SELECT id FROM pivot_runs WHERE $1 <> '' AND source_domain = $1
+			UNION SELECT run_id FROM pivot_results WHERE $1 <> '' AND domain = $1
+		) hit ON hit.id = r.id
 		ORDER BY r.run_at DESC, r.id DESC
 		LIMIT $3`, dom, query, limit)
 	if err != nil {
