@@ -50,6 +50,10 @@ type bridge struct {
 	dialer  *dialer
 	links   *links // the current connection; nil while disconnected
 
+	// receiptTimeout bounds the wait for a reply's RECEIPT (the package
+	// constant receiptTimeout; tests shorten it).
+	receiptTimeout time.Duration
+
 	// beforeAck, when set (tests), runs after an invocation's PubAck and
 	// frame record, before its ACK; returning true simulates a crash there:
 	// the connection is cut without ACK.
@@ -70,7 +74,10 @@ func newBridge(ctx context.Context, cfg Config) (*bridge, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &bridge{cfg: cfg, log: log, js: cfg.NATS, pub: flow.Publisher{JS: cfg.NATS}, records: recs, dialer: d, links: newLinks()}, nil
+	return &bridge{
+		cfg: cfg, log: log, js: cfg.NATS, pub: flow.Publisher{JS: cfg.NATS}, records: recs, dialer: d, links: newLinks(),
+		receiptTimeout: receiptTimeout,
+	}, nil
 }
 
 func (b *bridge) run(ctx context.Context) error {

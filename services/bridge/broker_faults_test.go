@@ -166,6 +166,107 @@ func TestBridgeBrokerRefusesReply(t *testing.T) {
 	}
 }
 
+// A reply whose RECEIPT never comes (the embedded broker's HoldReceipts)
+// is not acked in JetStream: after the receipt timeout the bridge closes the
+// connection, reconnects, and tries the reply again; once receipts come
+// back, the reply's SEND is receipted and only then acked.
+//
+// Delivery is at-least-once here: the broker enqueued every SEND whose
+// receipt it withheld, so Resilient gets the reply once per SEND, already
+// while the bridge still holds it unacked. The test counts them: one per
+// receipt timeout the bridge logged, plus the receipted one.
+func TestBridgeReplyReceiptTimeout(t *testing.T) {
+	t.Parallel()
+	e := setup(t, embeddedKind(t))
+	var logs testenv.LogBuffer
+	cfg := e.config()
+	cfg.Logger = logs.Logger()
+	const timeout = 300 * time.Millisecond
+	e.runBridge(cfg, nil, func(b *bridge) { b.receiptTimeout = timeout })
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Log(logs.String())
+		}
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	s := e.soar(0)
+	call, inv := e.invokeProfile(t, ctx)
+	connected := logs.Count("connected to broker")
+	if connected < 1 {
+		t.Fatal("no connection logged before the reply")
+	}
+	// timeouts counts the replies the bridge gave up waiting a RECEIPT for.
+	timeouts := func() int {
+		n := 0
+		for line := range strings.SplitSeq(logs.String(), "\n") {
+			if strings.Contains(line, `"msg":"handler failed; will retry"`) &&
+				strings.Contains(line, fmt.Sprintf("msg receipt timeout after %s; connection closed to start afresh", timeout)) {
+				n++
+			}
+		}
+		return n
+	}
+	cons, err := e.js.Consumer(ctx, flow.StreamReplies, flow.ConsumerBridge)
+	if err != nil {
+		t.Fatal(err)
+	}
+	replyState := func() (ackPending, pending int, redelivered int, stored []flow.Reply) {
+		t.Helper()
+		ci, err := cons.Info(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ci.NumAckPending, int(ci.NumPending), ci.NumRedelivered, testenv.ReadStream[flow.Reply](t, e.js, flow.StreamReplies, "")
+	}
+
+	e.broker.HoldReceipts(s.ReplyTo())
+	pub := flow.Publisher{JS: e.js}
+	final := resilient.ResultReply(resilient.ResultPayload{Success: true})
+	if err := pub.Reply(ctx, &flow.Reply{InvocationID: inv.ID, Seq: 1, Final: true, Route: inv.Route, Message: final}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "two receipt timeouts, each followed by a reconnection", func() bool {
+		return e.broker.WithheldReceipts(s.ReplyTo()) >= 2 && timeouts() >= 2 &&
+			logs.Count("broker connection lost; reconnecting") >= 2 && logs.Count("connected to broker") >= connected+2
+	})
+	// Resilient has the reply (the held SENDs were enqueued) ...
+	waitFor(t, "the held SENDs delivered to Resilient", func() bool { return len(s.Replies(call.CorrelationID)) >= 2 })
+	// ... but the bridge never heard so: the reply stays in REPLIES, unacked.
+	ackPending, pending, redelivered, stored := replyState()
+	if ackPending != 1 || pending != 0 || redelivered < 1 {
+		t.Errorf("while receipts are held: bridge-replies has %d ack pending, %d pending, %d redelivered; want 1, 0, ≥1",
+			ackPending, pending, redelivered)
+	}
+	if len(stored) != 1 || stored[0].InvocationID != inv.ID {
+		t.Errorf("while receipts are held: REPLIES holds %+v, want the one reply", stored)
+	}
+
+	e.broker.ReleaseReceipts(s.ReplyTo())
+	waitFor(t, "the reply acked in JetStream", func() bool {
+		ackPending, pending, _, stored := replyState()
+		return ackPending == 0 && pending == 0 && len(stored) == 0
+	})
+	// Acked after a receipted SEND: no SEND follows, and every timed-out
+	// one is logged by now.
+	held, timedOut := e.broker.WithheldReceipts(s.ReplyTo()), timeouts()
+	if timedOut < held {
+		t.Errorf("%d receipt timeouts logged for %d withheld receipts", timedOut, held)
+	}
+	want := timedOut + 1
+	waitFor(t, fmt.Sprintf("%d deliveries to Resilient", want), func() bool { return len(s.Replies(call.CorrelationID)) >= want })
+	got := s.Replies(call.CorrelationID)
+	if len(got) != want {
+		t.Errorf("Resilient got the reply %d times, want %d (%d timed-out SENDs and the receipted one)", len(got), want, timedOut)
+	}
+	for i, a := range got {
+		if !a.Complete {
+			t.Errorf("delivery %d under correlation-id %s: %+v, want the final reply", i, call.CorrelationID, a)
+		}
+	}
+	t.Logf("%d receipts withheld, %d receipt timeouts, %d deliveries to Resilient", held, timedOut, len(got))
+}
+
 // Neither the API key secret nor a message's context token reaches the
 // bridge's log, at any level, through good frames, bad frames and replies.
 func TestBridgeLogsNoSecrets(t *testing.T) {

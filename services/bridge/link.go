@@ -12,7 +12,8 @@ import (
 	"github.com/go-stomp/stomp/v3/frame"
 )
 
-// receiptTimeout bounds the wait for the broker's RECEIPT of a reply.
+// receiptTimeout bounds the wait for the broker's RECEIPT of a reply (the
+// default of bridge.receiptTimeout).
 const receiptTimeout = 30 * time.Second
 
 // link is one broker connection, with the network connection under it.

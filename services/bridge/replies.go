@@ -85,7 +85,7 @@ func (b *bridge) send(conn *link, r *flow.Reply) error {
 	if r.CorrelationID != "" {
 		opts = append(opts, stomp.SendOpt.Header(resilient.HeaderCorrelationID, r.CorrelationID))
 	}
-	if err := conn.sendReceipted(receiptTimeout, r.ReplyTo, "application/json", r.Message, opts...); err != nil {
+	if err := conn.sendReceipted(b.receiptTimeout, r.ReplyTo, "application/json", r.Message, opts...); err != nil {
 		return fmt.Errorf("send reply %s to %s: %w", r.ID, r.ReplyTo, err)
 	}
 	return nil

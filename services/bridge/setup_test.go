@@ -114,8 +114,9 @@ func (e *env) config() Config {
 	}
 }
 
-// runBridge starts a bridge; stop cancels it and returns Run's error.
-func (e *env) runBridge(cfg Config, hook func(*flow.Invocation) bool) (stop func() error) {
+// runBridge starts a bridge; stop cancels it and returns Run's error. tune,
+// if any, adjusts the bridge (test-only fields) before it runs.
+func (e *env) runBridge(cfg Config, hook func(*flow.Invocation) bool, tune ...func(*bridge)) (stop func() error) {
 	e.t.Helper()
 	cfg = cfg.withDefaults()
 	if err := cfg.validate(); err != nil {
@@ -127,6 +128,9 @@ func (e *env) runBridge(cfg Config, hook func(*flow.Invocation) bool) (stop func
 		e.t.Fatal(err)
 	}
 	b.beforeAck = hook
+	for _, f := range tune {
+		f(b)
+	}
 	e.bridge = b
 	done := make(chan error, 1)
 	go func() { done <- b.run(ctx) }()

@@ -16,6 +16,10 @@
 //   - answers receipts, negotiates heart-beats, and checks login/passcode when
 //     users are configured.
 //
+// Faults a test can switch on: DropConnections cuts every connection, Deny
+// refuses a destination as ActiveMQ's authorization does, HoldReceipts
+// withholds the RECEIPTs of SENDs to a destination.
+//
 // Messages live in memory only.
 package broker
 
@@ -56,12 +60,14 @@ type Broker struct {
 	users     map[string]string
 	heartBeat time.Duration
 
-	mu      sync.Mutex
-	denied  map[string]bool // queues refused by Deny
-	queues  map[string]*queue
-	conns   map[*conn]struct{}
-	nextMsg uint64
-	nextAck uint64
+	mu       sync.Mutex
+	denied   map[string]bool // queues refused by Deny
+	held     map[string]bool // queues whose SEND receipts HoldReceipts withholds
+	withheld map[string]int  // per queue, the RECEIPTs withheld under HoldReceipts
+	queues   map[string]*queue
+	conns    map[*conn]struct{}
+	nextMsg  uint64
+	nextAck  uint64
 	// started makes message-ids unique across broker runs, as ActiveMQ's
 	// (ID:<host>-<port>-<start time>-…) are: consumers dedup on them.
 	started int64

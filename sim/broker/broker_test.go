@@ -1,6 +1,7 @@
 package broker_test
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"testing"
@@ -283,5 +284,97 @@ func TestDenyAndAllow(t *testing.T) {
 	}
 	if n := b.Depth("acks.201.dt"); n != 1 {
 		t.Errorf("depth %d after Allow, want 1", n)
+	}
+}
+
+// HoldReceipts takes SENDs to the destination as usual (enqueued) but
+// withholds their RECEIPTs; ReleaseReceipts brings the RECEIPTs back for the
+// SENDs that follow. A connection answers its frames in order, so the
+// RECEIPT of a later SEND arriving first proves the held ones were
+// withheld, without waiting for a RECEIPT that does not come.
+func TestHoldAndReleaseReceipts(t *testing.T) {
+	t.Parallel()
+	b := start(t)
+	b.HoldReceipts("/queue/acks.201.dt")
+
+	nc, err := net.Dial("tcp", b.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	w, r := frame.NewWriter(nc), frame.NewReader(nc)
+	write := func(f *frame.Frame) {
+		t.Helper()
+		if err := w.Write(f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	next := func() *frame.Frame { // the next frame, within 5s
+		t.Helper()
+		_ = nc.SetReadDeadline(time.Now().Add(5 * time.Second))
+		f, err := r.Read()
+		if err != nil || f == nil {
+			t.Fatalf("read: %v, %v", f, err)
+		}
+		return f
+	}
+	send := func(dest, receipt string) {
+		t.Helper()
+		f := frame.New(frame.SEND, frame.Destination, dest, frame.Receipt, receipt)
+		f.Body = []byte(receipt)
+		write(f)
+	}
+	wantReceipt := func(id string) {
+		t.Helper()
+		if f := next(); f.Command != frame.RECEIPT || f.Header.Get(frame.ReceiptId) != id {
+			t.Fatalf("got %s %v, want RECEIPT %s", f.Command, f.Header, id)
+		}
+	}
+
+	write(frame.New(frame.CONNECT, frame.AcceptVersion, "1.2", frame.Host, "localhost"))
+	if f := next(); f.Command != frame.CONNECTED {
+		t.Fatalf("got %s, want CONNECTED", f.Command)
+	}
+	send("/queue/acks.201.dt", "held-1")
+	send("acks.201.dt", "held-2") // the same queue
+	send("/queue/other", "free-1")
+	wantReceipt("free-1")
+	if n := b.WithheldReceipts("acks.201.dt"); n != 2 {
+		t.Errorf("%d receipts withheld, want 2", n)
+	}
+	if n := b.Depth("/queue/acks.201.dt"); n != 2 {
+		t.Errorf("depth %d while held, want 2: held SENDs are enqueued", n)
+	}
+
+	b.ReleaseReceipts("acks.201.dt")
+	send("/queue/acks.201.dt", "after-release")
+	wantReceipt("after-release") // and not held-1 or held-2: those are never sent
+	if n := b.WithheldReceipts("acks.201.dt"); n != 2 {
+		t.Errorf("%d receipts withheld after release, want still 2", n)
+	}
+	if n := b.Depth("acks.201.dt"); n != 3 {
+		t.Errorf("depth %d after release, want 3", n)
+	}
+
+	// What a client sees: its own receipt timeout. (A fresh connection: the
+	// one whose receipt timed out is not used again.)
+	b.HoldReceipts("acks.201.dt")
+	c, err := stomp.Dial("tcp", b.Addr(), stomp.ConnOpt.RcvReceiptTimeout(200*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.MustDisconnect()
+	done := make(chan error, 1)
+	go func() { done <- c.Send("acks.201.dt", "", []byte("x"), stomp.SendOpt.Receipt) }()
+	select {
+	case err := <-done:
+		if !errors.Is(err, stomp.ErrMsgReceiptTimeout) {
+			t.Errorf("send while held: %v, want %v", err, stomp.ErrMsgReceiptTimeout)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("send while held did not return within 5s")
+	}
+	if n := b.Depth("acks.201.dt"); n != 4 {
+		t.Errorf("depth %d, want 4", n)
 	}
 }

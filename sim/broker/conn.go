@@ -120,7 +120,11 @@ func (c *conn) handle(f *frame.Frame) error {
 			body:   f.Body,
 		}
 		b.enqueueLocked(m, false)
+		withhold := b.withholdReceiptLocked(m.queue, f.Header.Get(frame.Receipt))
 		b.mu.Unlock()
+		if withhold {
+			return nil // HoldReceipts: enqueued, but no RECEIPT
+		}
 	case frame.SUBSCRIBE:
 		dest, id := f.Header.Get(frame.Destination), f.Header.Get(frame.Id)
 		if dest == "" || id == "" {
