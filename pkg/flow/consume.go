@@ -60,6 +60,9 @@ func Consume(ctx context.Context, js jetstream.JetStream, c Consumer, h Handler,
 	if err != nil {
 		return err
 	}
+	// InProgress keeps a message while its handler runs, paced by the
+	// server's AckWait (what it enforces, even if an operator edited it).
+	c.Config.AckWait = cons.CachedInfo().Config.AckWait
 	// A pull request lives 10s (heartbeat 5s) instead of nats.go's 30s: a
 	// pull the server dropped is noticed after two missed heartbeats, so a
 	// lost pull stalls a consumer for seconds, not half a minute.

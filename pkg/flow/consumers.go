@@ -27,13 +27,17 @@ const (
 //     the consume loop sends InProgress well inside it, so long work is safe.
 //   - MaxDeliver bounds redelivery of a message that keeps failing; the last
 //     failure dead-letters it (and sends an error reply).
-//   - BackOff spaces redeliveries after an ack timeout (a crashed replica).
+//   - No BackOff list: nats-server makes BackOff[0] the AckWait and uses the
+//     list as the ack deadline of each delivery, whatever InProgress says,
+//     so a handler working longer than BackOff[0] (an Iris call, a REST
+//     write) was redelivered while it still ran, and a Nak's delay was not
+//     honoured. Failures are spaced by the handler's own NakWithDelay
+//     (Backoff, RetryAfter); a crashed replica's messages come back after
+//     AckWait.
 //   - MaxAckPending bounds the work in flight per consumer across replicas: high
 //     for the enricher, whose batcher needs many messages at once to fill an
 //     Iris call, low for the bridge so replies keep their order.
 var (
-	backoff = []time.Duration{time.Second, 5 * time.Second, 15 * time.Second, 30 * time.Second, time.Minute}
-
 	EnricherConsumer = Consumer{Stream: StreamFN, Config: jetstream.ConsumerConfig{
 		Durable:        ConsumerEnricher,
 		Description:    "profile, format, risk, tags and automatic playbook work",
@@ -41,7 +45,6 @@ var (
 		AckPolicy:      jetstream.AckExplicitPolicy,
 		AckWait:        30 * time.Second,
 		MaxDeliver:     8,
-		BackOff:        backoff,
 		MaxAckPending:  1000,
 	}}
 	PivoterConsumer = Consumer{Stream: StreamFN, Config: jetstream.ConsumerConfig{
@@ -51,7 +54,6 @@ var (
 		AckPolicy:      jetstream.AckExplicitPolicy,
 		AckWait:        60 * time.Second,
 		MaxDeliver:     8,
-		BackOff:        backoff,
 		MaxAckPending:  100,
 	}}
 	WriterConsumer = Consumer{Stream: StreamWrites, Config: jetstream.ConsumerConfig{
@@ -61,7 +63,6 @@ var (
 		AckPolicy:     jetstream.AckExplicitPolicy,
 		AckWait:       30 * time.Second,
 		MaxDeliver:    20,
-		BackOff:       backoff,
 		MaxAckPending: 200,
 	}}
 	BridgeConsumer = Consumer{Stream: StreamReplies, Config: jetstream.ConsumerConfig{
@@ -71,7 +72,6 @@ var (
 		AckPolicy:     jetstream.AckExplicitPolicy,
 		AckWait:       30 * time.Second,
 		MaxDeliver:    -1, // a reply waits out broker outages; the bridge dead-letters one the broker refuses
-		BackOff:       backoff,
 		MaxAckPending: 64,
 	}}
 )
