@@ -14,6 +14,9 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 )
 
+// pullExpiry is how long one pull request lives (heartbeats every half).
+const pullExpiry = 3 * time.Second
+
 // Handler processes one message. Its error drives the ack decision (Decide):
 // nil acks, Permanent(...) terminates and dead-letters, anything else is
 // redelivered with backoff.
@@ -63,10 +66,14 @@ func Consume(ctx context.Context, js jetstream.JetStream, c Consumer, h Handler,
 	// InProgress keeps a message while its handler runs, paced by the
 	// server's AckWait (what it enforces, even if an operator edited it).
 	c.Config.AckWait = cons.CachedInfo().Config.AckWait
-	// A pull request lives 10s (heartbeat 5s) instead of nats.go's 30s: a
-	// pull the server dropped is noticed after two missed heartbeats, so a
-	// lost pull stalls a consumer for seconds, not half a minute.
-	it, err := cons.Messages(jetstream.PullMaxMessages(o.Concurrency), jetstream.PullExpiry(10*time.Second))
+	// A pull request lives pullExpiry instead of nats.go's 30s: a pull lost
+	// is noticed after two missed heartbeats (pullExpiry). That bounds
+	// nats.go's race too: when a pull's messages are all handled while the
+	// client is still marking that pull as sent, the iterator issues no new
+	// pull until it misses heartbeats — with one message per pull (the
+	// bridge's replies, Concurrency 1) that stalled a burst of replies for
+	// 10s every few bursts on a loaded machine.
+	it, err := cons.Messages(jetstream.PullMaxMessages(o.Concurrency), jetstream.PullExpiry(pullExpiry))
 	if err != nil {
 		return fmt.Errorf("consume %s: %w", c.Config.Durable, err)
 	}
