@@ -72,9 +72,7 @@ func TestBridgeBrokerRefusesSubscription(t *testing.T) {
 	e := setup(t, embeddedKind(t))
 	queue := e.dests[0].Queue()
 	e.broker.Deny(queue)
-	var logs testenv.LogBuffer
-	cfg := e.config()
-	cfg.Logger = logs.Logger()
+	cfg, logs := e.loggedConfig()
 	e.runBridge(cfg, nil)
 	waitFor(t, "two refusals logged", func() bool {
 		n := 0
@@ -105,15 +103,8 @@ func TestBridgeBrokerRefusesSubscription(t *testing.T) {
 func TestBridgeBrokerRefusesReply(t *testing.T) {
 	t.Parallel()
 	e := setup(t, embeddedKind(t))
-	var logs testenv.LogBuffer
-	cfg := e.config()
-	cfg.Logger = logs.Logger()
+	cfg, _ := e.loggedConfig() // the log is shown if the test fails
 	e.runBridge(cfg, nil)
-	t.Cleanup(func() {
-		if t.Failed() {
-			t.Log(logs.String())
-		}
-	})
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	s := e.soar(0)
@@ -178,16 +169,9 @@ func TestBridgeBrokerRefusesReply(t *testing.T) {
 func TestBridgeReplyReceiptTimeout(t *testing.T) {
 	t.Parallel()
 	e := setup(t, embeddedKind(t))
-	var logs testenv.LogBuffer
-	cfg := e.config()
-	cfg.Logger = logs.Logger()
+	cfg, logs := e.loggedConfig()
 	const timeout = 300 * time.Millisecond
 	e.runBridge(cfg, nil, func(b *bridge) { b.receiptTimeout = timeout })
-	t.Cleanup(func() {
-		if t.Failed() {
-			t.Log(logs.String())
-		}
-	})
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	s := e.soar(0)
@@ -272,9 +256,7 @@ func TestBridgeReplyReceiptTimeout(t *testing.T) {
 func TestBridgeLogsNoSecrets(t *testing.T) {
 	t.Parallel()
 	e := setup(t, embeddedKind(t))
-	var logs testenv.LogBuffer
-	cfg := e.config()
-	cfg.Logger = logs.Logger()
+	cfg, logs := e.loggedConfig()
 	cfg.Login, cfg.Passcode = "key-id-1234", "s3cr3t-passcode-never-logged"
 	e.runBridge(cfg, nil)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)

@@ -114,6 +114,20 @@ func (e *env) config() Config {
 	}
 }
 
+// loggedConfig is e.config() logging into a buffer the test reads; the
+// log is printed when the test fails.
+func (e *env) loggedConfig() (Config, *testenv.LogBuffer) {
+	logs := &testenv.LogBuffer{}
+	cfg := e.config()
+	cfg.Logger = logs.Logger()
+	e.t.Cleanup(func() {
+		if e.t.Failed() {
+			e.t.Log(logs.String())
+		}
+	})
+	return cfg, logs
+}
+
 // runBridge starts a bridge; stop cancels it and returns Run's error. tune,
 // if any, adjusts the bridge (test-only fields) before it runs.
 func (e *env) runBridge(cfg Config, hook func(*flow.Invocation) bool, tune ...func(*bridge)) (stop func() error) {
