@@ -67,12 +67,10 @@ func Consume(ctx context.Context, js jetstream.JetStream, c Consumer, h Handler,
 	// server's AckWait (what it enforces, even if an operator edited it).
 	c.Config.AckWait = cons.CachedInfo().Config.AckWait
 	// A pull request lives pullExpiry instead of nats.go's 30s: a pull lost
-	// is noticed after two missed heartbeats (pullExpiry). That bounds
-	// nats.go's race too: when a pull's messages are all handled while the
-	// client is still marking that pull as sent, the iterator issues no new
-	// pull until it misses heartbeats — with one message per pull (the
-	// bridge's replies, Concurrency 1) that stalled a burst of replies for
-	// 10s every few bursts on a loaded machine.
+	// is noticed after two missed heartbeats (pullExpiry). On a loaded
+	// machine the bridge's replies (Concurrency 1) sometimes waited with no
+	// pull parked on the server until the iterator re-pulled: ≈10s with
+	// 10s pulls, ≤3s now (docs/DESIGN.md).
 	it, err := cons.Messages(jetstream.PullMaxMessages(o.Concurrency), jetstream.PullExpiry(pullExpiry))
 	if err != nil {
 		return fmt.Errorf("consume %s: %w", c.Config.Durable, err)
