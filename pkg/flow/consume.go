@@ -17,6 +17,13 @@ import (
 // pullExpiry is how long one pull request lives (heartbeats every half).
 const pullExpiry = 3 * time.Second
 
+// ErrConsumeStopped is returned (wrapped, with the server's reason when it
+// gave one) by Consume when its message iterator closed while its context
+// was still live: the consumer was deleted, or the server refused the pull.
+// The caller must not carry on as if it were consuming: the process exits
+// non-zero (deps.Run) and its supervisor restarts it.
+var ErrConsumeStopped = errors.New("consumer stopped delivering")
+
 // Handler processes one message. Its error drives the ack decision (Decide):
 // nil acks, Permanent(...) terminates and dead-letters, anything else is
 // redelivered with backoff.
@@ -80,7 +87,11 @@ func Consume(ctx context.Context, js jetstream.JetStream, c Consumer, h Handler,
 	work, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelWork()
 	go func() {
-		<-ctx.Done()
+		select {
+		case <-ctx.Done():
+		case <-work.Done(): // Consume returned on its own
+			return
+		}
 		it.Drain() // phase 1: stop fetching; buffered messages still come out of Next
 		select {
 		case <-time.After(o.Grace):
@@ -93,15 +104,27 @@ func Consume(ctx context.Context, js jetstream.JetStream, c Consumer, h Handler,
 	sem := make(chan struct{}, o.Concurrency)
 	var wg sync.WaitGroup
 	defer wg.Wait()
+	var lastErr error // the last fetch error: why a live iterator closed
 	for {
 		msg, err := it.Next()
 		if err != nil {
 			if errors.Is(err, jetstream.ErrMsgIteratorClosed) {
 				wg.Wait()
-				return nil
+				if ctx.Err() != nil {
+					return nil // drained: a clean stop
+				}
+				it.Stop()
+				if lastErr != nil {
+					return fmt.Errorf("consume %s: %w: %w", c.Config.Durable, ErrConsumeStopped, lastErr)
+				}
+				return fmt.Errorf("consume %s: %w", c.Config.Durable, ErrConsumeStopped)
 			}
 			if ctx.Err() != nil {
 				continue // draining
+			}
+			lastErr = err
+			if terminal(err) {
+				continue // the iterator is closed: the next Next says so
 			}
 			log.Warn("fetch failed; retrying", "err", err)
 			continue
@@ -113,6 +136,12 @@ func Consume(ctx context.Context, js jetstream.JetStream, c Consumer, h Handler,
 			handleOne(work, log, pub, c, msg, h, o)
 		}()
 	}
+}
+
+// terminal reports whether a fetch error ends nats.go's iterator (it
+// stops itself and returns ErrMsgIteratorClosed next).
+func terminal(err error) bool {
+	return errors.Is(err, jetstream.ErrConsumerDeleted) || errors.Is(err, jetstream.ErrBadRequest)
 }
 
 func handleOne(ctx context.Context, log *slog.Logger, pub Publisher, c Consumer, msg jetstream.Msg, h Handler, o ConsumeOptions) {

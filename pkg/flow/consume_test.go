@@ -183,3 +183,37 @@ func TestEnsureStreamsUpdatesChangedSettings(t *testing.T) {
 		t.Fatal("FN stream missing")
 	}
 }
+
+// A consumer deleted under a running Consume (an operator, a stream
+// re-created) ends the loop with ErrConsumeStopped instead of a clean nil:
+// the process must not stay up, ready, and consume nothing.
+func TestConsumeReturnsErrorWhenConsumerDeleted(t *testing.T) {
+	t.Parallel()
+	ctx, js := setup(t)
+	pub := flow.Publisher{JS: js}
+	var handled atomic.Int32
+	h := func(context.Context, jetstream.Msg) error { handled.Add(1); return nil }
+	done := make(chan error, 1)
+	go func() {
+		done <- flow.Consume(ctx, js, flow.EnricherConsumer, h, flow.ConsumeOptions{Service: "test"})
+	}()
+	inv := &flow.Invocation{ID: "first", Kind: flow.KindProfile, Route: flow.Route{Org: 201, Destination: "domaintools"}, Body: json.RawMessage(`{}`)}
+	if err := pub.Invocation(ctx, inv); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the first message handled", func() bool { return handled.Load() == 1 })
+	if err := js.DeleteConsumer(ctx, flow.StreamFN, flow.ConsumerEnricher); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-done:
+		if !errors.Is(err, flow.ErrConsumeStopped) {
+			t.Fatalf("Consume returned %v, want ErrConsumeStopped", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("Consume kept running after its consumer was deleted")
+	}
+	if ctx.Err() != nil {
+		t.Fatal("the context ended: the test proves nothing")
+	}
+}

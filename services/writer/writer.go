@@ -36,6 +36,10 @@ func Run(ctx context.Context, cfg Config) error {
 		locks:   newKeyLocks(),
 		clients: map[int64]*resilient.Client{},
 	}
+	// Not ready once consuming ends (set after the probes stopped), until
+	// the process exits: a consumer that stopped delivering fails Run
+	// (flow.ErrConsumeStopped).
+	defer cfg.Ready.Set(ReadinessComponent, false, "not consuming")
 	w.gate = newAuthGate(stopped.Done(), cfg.AuthProbeInterval, cfg.Ready, w.log)
 	defer w.gate.close()
 	defer stop() // runs before gate.close

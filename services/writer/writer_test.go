@@ -372,3 +372,34 @@ func TestWriterUnknownOrg(t *testing.T) {
 		t.Errorf("reason %q", dl.Reason)
 	}
 }
+
+// The writer's consumer deleted under a running writer: Run fails (the
+// process exits non-zero and is restarted) instead of returning nil while
+// the process stays up and ready, writing nothing; readiness is false.
+func TestWriterConsumerDeletedFailsRun(t *testing.T) {
+	t.Parallel()
+	e := setup(t, resilientsim.Config{})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- Run(ctx, e.config()) }()
+	e.publish(t, noteCmd("before-delete", "a note"))
+	testenv.Eventually(t, "the first note applied", func() bool { return e.applied("before-delete") })
+	if ok, _ := e.ready.Ready(); !ok {
+		t.Fatalf("writer not ready while consuming: %v", e.ready.NotReady())
+	}
+	if err := e.js.DeleteConsumer(ctx, flow.StreamWrites, flow.ConsumerWriter); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-done:
+		if !errors.Is(err, flow.ErrConsumeStopped) {
+			t.Fatalf("Run returned %v, want flow.ErrConsumeStopped", err)
+		}
+	case <-time.After(testenv.Wait):
+		t.Fatal("the writer kept running after its consumer was deleted")
+	}
+	if ok, _ := e.ready.Ready(); ok {
+		t.Fatal("writer still ready after it stopped consuming")
+	}
+}
