@@ -27,6 +27,12 @@ type Config struct {
 	// HTTPListen serves /healthz, /readyz and /metrics (IRISFLOW_HTTP_LISTEN).
 	// Default 127.0.0.1:9090; "off" disables it.
 	HTTPListen string `yaml:"http_listen"`
+	// AppConfig is a resilient-circuits app.config to take the Resilient
+	// connection and the DomainTools credentials from (IRISFLOW_APP_CONFIG,
+	// `irisflow run --app-config`); every irisflow setting overrides it.
+	// Default: $APP_CONFIG_FILE, else ~/.resilient/app.config when it exists
+	// and no irisflow configuration file is given; "none" reads none.
+	AppConfig string `yaml:"app_config"`
 	// Services lists the services this process runs (IRISFLOW_SERVICES,
 	// comma separated). Default all four: bridge, enricher, pivoter, writer.
 	Services []string `yaml:"services"`
@@ -85,6 +91,10 @@ type Resilient struct {
 	// connection (IRISFLOW_RESILIENT_API_KEY_ID, IRISFLOW_RESILIENT_API_KEY_SECRET).
 	APIKeyID     string `yaml:"api_key_id"`
 	APIKeySecret string `yaml:"api_key_secret"`
+	// Email and Password log in instead of an API key (a session for REST,
+	// the STOMP login), as resilient-circuits allows. Default none.
+	Email    string `yaml:"email"`
+	Password string `yaml:"password"`
 	// CAFile verifies the REST server's certificate (IRISFLOW_RESILIENT_CAFILE).
 	CAFile string `yaml:"cafile"`
 	// Insecure turns certificate verification off. Default false.

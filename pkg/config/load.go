@@ -45,8 +45,9 @@ func Load(path string, getenv func(string) string) (*Config, error) {
 		}
 	}
 	envErr := c.applyEnv(getenv)
+	appErr := c.applyAppConfig(path, getenv) // fills only what irisflow's own settings left empty
 	c.Defaults()
-	if err := errors.Join(envErr, c.Validate()); err != nil {
+	if err := errors.Join(envErr, appErr, c.Validate()); err != nil {
 		return nil, err // every problem at once
 	}
 	return &c, nil
@@ -127,7 +128,10 @@ func (c *Config) applyEnv(getenv func(string) string) error {
 	str(&c.Resilient.URL, "IRISFLOW_RESILIENT_URL")
 	str(&c.Resilient.APIKeyID, "IRISFLOW_RESILIENT_API_KEY_ID")
 	str(&c.Resilient.APIKeySecret, "IRISFLOW_RESILIENT_API_KEY_SECRET")
+	str(&c.Resilient.Email, "IRISFLOW_RESILIENT_EMAIL")
+	str(&c.Resilient.Password, "IRISFLOW_RESILIENT_PASSWORD")
 	str(&c.Resilient.CAFile, "IRISFLOW_RESILIENT_CAFILE")
+	str(&c.AppConfig, "IRISFLOW_APP_CONFIG")
 	str(&c.Iris.URL, "IRISFLOW_IRIS_URL")
 	str(&c.Iris.User, "IRISFLOW_IRIS_USER")
 	str(&c.Iris.Key, "IRISFLOW_IRIS_KEY")

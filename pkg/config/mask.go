@@ -15,6 +15,9 @@ func (c Config) Masked() Config {
 	if m.Resilient.APIKeySecret != "" {
 		m.Resilient.APIKeySecret = masked
 	}
+	if m.Resilient.Password != "" {
+		m.Resilient.Password = masked
+	}
 	if m.Iris.Key != "" {
 		m.Iris.Key = masked
 	}

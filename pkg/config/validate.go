@@ -57,8 +57,8 @@ func (c *Config) Validate() error {
 		}
 	}
 	if c.Runs(ServiceBridge) || c.Runs(ServiceWriter) {
-		if c.Resilient.APIKeyID == "" || c.Resilient.APIKeySecret == "" {
-			bad("resilient.api_key_id and api_key_secret (IRISFLOW_RESILIENT_API_KEY_ID, IRISFLOW_RESILIENT_API_KEY_SECRET) are required for the bridge and the writer")
+		if (c.Resilient.APIKeyID == "" || c.Resilient.APIKeySecret == "") && (c.Resilient.Email == "" || c.Resilient.Password == "") {
+			bad("resilient.api_key_id and api_key_secret (IRISFLOW_RESILIENT_API_KEY_ID, IRISFLOW_RESILIENT_API_KEY_SECRET), or resilient.email and password, are required for the bridge and the writer")
 		}
 	}
 	if c.Runs(ServiceWriter) {

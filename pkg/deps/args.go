@@ -11,6 +11,7 @@ import (
 // getenv Standalone reads: the flags override the variables they name.
 //
 //	--config FILE    IRISFLOW_CONFIG (the YAML file; default $IRISFLOW_CONFIG)
+//	--app-config F   IRISFLOW_APP_CONFIG (a resilient-circuits app.config)
 //	--migrate=false  IRISFLOW_MIGRATE (for operators who migrate separately
 //	                 with `irisflow migrate`; default: migrate at start)
 //
@@ -21,6 +22,7 @@ func Args(service string, args []string, getenv func(string) string, out io.Writ
 	fs := flag.NewFlagSet(service, flag.ContinueOnError)
 	fs.SetOutput(out)
 	file := fs.String("config", getenv("IRISFLOW_CONFIG"), "YAML configuration `file` (IRISFLOW_* variables override it)")
+	appConfig := fs.String("app-config", getenv("IRISFLOW_APP_CONFIG"), "resilient-circuits app.config `file` (IRISFLOW_APP_CONFIG; irisflow settings override it)")
 	migrate := fs.Bool("migrate", true, "apply the SQL migrations at start (IRISFLOW_MIGRATE); false when migrating separately")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -31,7 +33,7 @@ func Args(service string, args []string, getenv func(string) string, out io.Writ
 		fs.Usage()
 		return nil, err
 	}
-	set := map[string]string{"IRISFLOW_CONFIG": *file}
+	set := map[string]string{"IRISFLOW_CONFIG": *file, "IRISFLOW_APP_CONFIG": *appConfig}
 	fs.Visit(func(f *flag.Flag) {
 		if f.Name == "migrate" {
 			set["IRISFLOW_MIGRATE"] = strconv.FormatBool(*migrate)

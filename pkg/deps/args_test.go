@@ -4,6 +4,8 @@ import (
 	"errors"
 	"flag"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -65,5 +67,27 @@ func TestArgsRefusesWhatItDoesNotKnow(t *testing.T) {
 	}
 	if _, err := deps.Args("pivoter", []string{"-h"}, func(string) string { return "" }, io.Discard); !errors.Is(err, flag.ErrHelp) {
 		t.Errorf("-h: %v, want flag.ErrHelp", err)
+	}
+}
+
+// --app-config reaches the configuration Standalone loads: the writer's
+// SOAR connection comes from the app.config.
+func TestArgsAppConfig(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "app.config")
+	app := "[resilient]\nhost=soar.example.com\napi_key_id=k\napi_key_secret=s\norg=207\n"
+	if err := os.WriteFile(path, []byte(app), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	getenv, err := deps.Args("writer", []string{"--app-config", path}, func(string) string { return "" }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.LoadFor(config.ServiceWriter, getenv("IRISFLOW_CONFIG"), getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Resilient.URL != "https://soar.example.com" || cfg.STOMP.Destinations[0].String() != "207:domaintools" {
+		t.Errorf("app.config not applied: %+v %v", cfg.Resilient.URL, cfg.STOMP.Destinations)
 	}
 }

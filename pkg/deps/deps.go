@@ -176,6 +176,7 @@ func (d *Deps) resilientClients() func(org int64) (*resilient.Client, error) {
 		}
 		c, err := resilient.NewClient(resilient.ClientConfig{BaseURL: cfg.Resilient.URL, Org: org,
 			APIKeyID: cfg.Resilient.APIKeyID, APIKeySecret: cfg.Resilient.APIKeySecret,
+			Email: cfg.Resilient.Email, Password: cfg.Resilient.Password,
 			CAFile: cfg.Resilient.CAFile, Insecure: cfg.Resilient.Insecure, Logger: d.Log})
 		if err != nil {
 			return nil, fmt.Errorf("resilient client of org %d: %w", org, err)

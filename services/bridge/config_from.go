@@ -8,7 +8,7 @@ import (
 
 // FromConfig is the bridge's Config for the configuration cfg, on d's
 // JetStream and logger: the STOMP URL, TLS (stomp.cafile, falling back to
-// resilient.cafile), the API key as login, the destinations, prefetch,
+// resilient.cafile), the API key (else the email and password) as login, the destinations, prefetch,
 // heart-beat and function name overrides.
 func FromConfig(cfg *config.Config, d *deps.Deps) Config {
 	c := Config{
@@ -16,6 +16,9 @@ func FromConfig(cfg *config.Config, d *deps.Deps) Config {
 		Login: cfg.Resilient.APIKeyID, Passcode: cfg.Resilient.APIKeySecret,
 		Prefetch: cfg.STOMP.Prefetch, HeartBeat: cfg.STOMP.HeartBeat, FunctionKinds: cfg.Functions,
 		NATS: d.JS, Streams: flow.StreamOptions{Replicas: cfg.StreamReplicas}, Logger: d.Log,
+	}
+	if c.Login == "" { // no API key: the email and password log in, as in resilient-circuits
+		c.Login, c.Passcode = cfg.Resilient.Email, cfg.Resilient.Password
 	}
 	if c.CAFile == "" {
 		c.CAFile = cfg.Resilient.CAFile
