@@ -248,7 +248,7 @@ func TestBridgeReconnect(t *testing.T) {
 				sent <- nil
 			}()
 			waitFor(t, "some invocations before the cut", func() bool { return len(e.invocations()) >= 30 })
-			e.proxy.sever()
+			e.proxy.Sever()
 			if err := <-sent; err != nil {
 				t.Fatal(err)
 			}

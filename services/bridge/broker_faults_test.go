@@ -26,7 +26,7 @@ func TestBridgeRepliesWaitForTheBroker(t *testing.T) {
 			s := e.soar(0)
 			call, inv := e.invokeProfile(t, ctx)
 
-			e.proxy.setDown(true)
+			e.proxy.SetDown(true)
 			waitFor(t, "the bridge to see the broker gone", func() bool { return e.bridge.links.current() == nil })
 			msgs := [][]byte{
 				resilient.StatusReply("step 1"),
@@ -43,7 +43,7 @@ func TestBridgeRepliesWaitForTheBroker(t *testing.T) {
 			if got := len(s.Replies(call.CorrelationID)); got != 0 {
 				t.Fatalf("%d replies arrived while the broker was unreachable", got)
 			}
-			e.proxy.setDown(false)
+			e.proxy.SetDown(false)
 			if _, err := s.Await(ctx, call.CorrelationID); err != nil {
 				t.Fatal(err)
 			}

@@ -4,10 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"math/rand/v2"
-	"net"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -37,26 +34,7 @@ var brokerKinds = []brokerKind{
 		t.Cleanup(func() { b.Close() })
 		return b.URL(), b
 	}},
-	{"activemq", func(t *testing.T) (string, *broker.Broker) { return activeMQ(t), nil }},
-}
-
-// activeMQ returns the URL of the real ActiveMQ ($IRISFLOW_TEST_ACTIVEMQ_URL,
-// default stomp://127.0.0.1:61613) and fails, never skips, when it is down.
-func activeMQ(t *testing.T) string {
-	u := os.Getenv("IRISFLOW_TEST_ACTIVEMQ_URL")
-	if u == "" {
-		u = "stomp://127.0.0.1:61613"
-	}
-	addr, _, err := parseStompURL(u)
-	if err != nil {
-		t.Fatalf("IRISFLOW_TEST_ACTIVEMQ_URL: %v", err)
-	}
-	c, err := net.DialTimeout("tcp", addr, 2*time.Second)
-	if err != nil {
-		t.Fatalf("no ActiveMQ STOMP listener at %s (%v): run .ci/activemq.sh as root, or set IRISFLOW_TEST_ACTIVEMQ_URL", addr, err)
-	}
-	c.Close()
-	return u
+	{"activemq", func(t *testing.T) (string, *broker.Broker) { return testenv.ActiveMQ(t), nil }},
 }
 
 // env is one test's world: a broker, embedded NATS, the SOAR simulator on
@@ -64,7 +42,7 @@ func activeMQ(t *testing.T) string {
 type env struct {
 	t       *testing.T
 	url     string
-	proxy   *proxy
+	proxy   *testenv.Proxy
 	js      jetstream.JetStream
 	dests   []Destination
 	soars   map[string]*soarsim.SOAR // by Destination.Queue()
@@ -82,7 +60,7 @@ func setup(t *testing.T, k brokerKind, orgs ...int64) *env {
 	addr, _, _ := parseStompURL(url)
 	n := testenv.StartNATS(t)
 	_, js := n.Connect(t)
-	e := &env{t: t, url: url, broker: brk, proxy: startProxy(t, addr), js: js, soars: map[string]*soarsim.SOAR{}}
+	e := &env{t: t, url: url, broker: brk, proxy: testenv.StartProxy(t, addr), js: js, soars: map[string]*soarsim.SOAR{}}
 	name := fmt.Sprintf("dt_%s_%x", strings.ToLower(strings.NewReplacer("/", "_").Replace(t.Name())), rand.Uint32())
 	for _, org := range orgs {
 		d := Destination{Org: org, Name: name}
@@ -101,7 +79,7 @@ func (e *env) soar(i int) *soarsim.SOAR { return e.soars[e.dests[i].Queue()] }
 
 func (e *env) config() Config {
 	return Config{
-		StompURL:     "stomp://" + e.proxy.addr(),
+		StompURL:     "stomp://" + e.proxy.Addr(),
 		Destinations: e.dests,
 		Prefetch:     10,
 		HeartBeat:    5 * time.Second,
@@ -199,72 +177,4 @@ func (e *env) deadLetters() []flow.DeadLetter {
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
 	testenv.Eventually(t, what, cond)
-}
-
-// proxy is a TCP proxy in front of the broker whose connections the test
-// can sever, as a network failure would.
-type proxy struct {
-	ln     net.Listener
-	target string
-	mu     sync.Mutex
-	conns  []net.Conn
-	down   bool // new connections are closed at once, as if the broker were unreachable
-}
-
-func startProxy(t *testing.T, target string) *proxy {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := &proxy{ln: ln, target: target}
-	t.Cleanup(func() { ln.Close(); p.sever() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			u, err := net.Dial("tcp", target)
-			if err != nil {
-				c.Close()
-				continue
-			}
-			p.mu.Lock()
-			if p.down { // checked with the append under one lock: setDown's sever sees every connection
-				p.mu.Unlock()
-				c.Close()
-				u.Close()
-				continue
-			}
-			p.conns = append(p.conns, c, u)
-			p.mu.Unlock()
-			go func() { io.Copy(u, c); u.Close() }()
-			go func() { io.Copy(c, u); c.Close() }()
-		}
-	}()
-	return p
-}
-
-func (p *proxy) addr() string { return p.ln.Addr().String() }
-
-// setDown makes the broker unreachable through the proxy (cutting the
-// connections it holds), or reachable again.
-func (p *proxy) setDown(down bool) {
-	p.mu.Lock()
-	p.down = down
-	p.mu.Unlock()
-	if down {
-		p.sever()
-	}
-}
-
-// sever cuts every proxied connection.
-func (p *proxy) sever() {
-	p.mu.Lock()
-	cs := p.conns
-	p.conns = nil
-	p.mu.Unlock()
-	for _, c := range cs {
-		c.Close()
-	}
 }
