@@ -42,6 +42,13 @@ type ConsumeOptions struct {
 	// Grace is how long in-flight handlers may run after ctx is cancelled
 	// before their own context is cancelled. Default 20s.
 	Grace time.Duration
+	// OrderKey, when set, gives each message an ordering key: messages with
+	// the same key are handled one after the other, in delivery order, each
+	// after the previous one was settled (acked, nak'ed or terminated);
+	// messages of different keys run concurrently up to Concurrency. The
+	// bridge keys replies by invocation, so that a status reply goes out
+	// before the final one while many invocations are in flight.
+	OrderKey func(jetstream.Msg) string
 	// OnDeadLetter is optional.
 	OnDeadLetter DeadLetterHook
 	// Logger defaults to slog.Default().
@@ -102,6 +109,7 @@ func Consume(ctx context.Context, js jetstream.JetStream, c Consumer, h Handler,
 
 	pub := Publisher{JS: js}
 	sem := make(chan struct{}, o.Concurrency)
+	var order lanes
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	var lastErr error // the last fetch error: why a live iterator closed
@@ -131,8 +139,10 @@ func Consume(ctx context.Context, js jetstream.JetStream, c Consumer, h Handler,
 		}
 		sem <- struct{}{}
 		wg.Add(1)
+		turn, settled := order.enter(o.OrderKey, msg)
 		go func() {
-			defer func() { <-sem; wg.Done() }()
+			defer func() { settled(); <-sem; wg.Done() }()
+			<-turn
 			handleOne(work, log, pub, c, msg, h, o)
 		}()
 	}
