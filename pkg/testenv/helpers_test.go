@@ -13,7 +13,9 @@ type recorder struct {
 	testing.TB // the real test: Cleanup, TempDir, Name...
 	mu         sync.Mutex
 	errors     []string
+	logs       []string
 	fatal      bool
+	skipped    bool
 }
 
 func (r *recorder) Helper() {}
@@ -30,6 +32,27 @@ func (r *recorder) Fatalf(format string, args ...any) {
 	r.fatal = true
 	r.mu.Unlock()
 	runtime.Goexit()
+}
+
+func (r *recorder) Logf(format string, args ...any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.logs = append(r.logs, fmt.Sprintf(format, args...))
+}
+
+// Skipf ends the body as a real test's Skipf does; the real test goes on.
+func (r *recorder) Skipf(format string, args ...any) {
+	r.Logf(format, args...)
+	r.mu.Lock()
+	r.skipped = true
+	r.mu.Unlock()
+	runtime.Goexit()
+}
+
+func (r *recorder) Skipped() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.skipped
 }
 
 // do runs f with r in a goroutine, as a test body runs: a Fatalf ends f.
