@@ -107,7 +107,7 @@ func TestResponseRoundTrip(t *testing.T) {
 // decoding and encoding again gives the same bytes.
 func TestFixtureReencodeStable(t *testing.T) {
 	t.Parallel()
-	files, _ := filepath.Glob(filepath.Join(testenv.IrisFixtures(t), "*.json"))
+	files := testenv.IrisFixtureFiles(t)
 	own, _ := filepath.Glob(filepath.Join("testdata", "*.json"))
 	for _, f := range append(files, own...) {
 		t.Run(filepath.Base(f), func(t *testing.T) {

@@ -19,10 +19,17 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 // now is the fixed clock of the goldens.
 var now = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 
-// fixtureResults reads one recorded Iris file and returns its results.
+// fixtureResults reads one recorded Iris file and returns its results; a
+// name under own/ is one of the project's own (testenv.ProjectIrisFixtures).
 func fixtureResults(t *testing.T, name string) []*iris.Result {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(testenv.IrisFixtures(t), name))
+	var path string
+	if own, ok := strings.CutPrefix(name, "own/"); ok {
+		path = filepath.Join(testenv.ProjectIrisFixtures(t), own)
+	} else {
+		path = filepath.Join(testenv.IrisFixtures(t), name)
+	}
+	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,6 +84,9 @@ func TestFormatGolden(t *testing.T) {
 		{"domaincat-247healthcare", "domaincat_treatment_care_results.json", "247healthcare.life"},
 		{"amazon-zerolist", "python_api_iris_investigate_amazon_google.json", "amazon.com"},
 		{"google-enrich", "python_api_iris_enrich_google.json", "google.com"},
+		// the project's own: tested where the recordings are absent too
+		{"own-whoissuggest", "own/irisflow_sim_investigate_whoissuggest_int_chase.json", "whoissuggest.com"},
+		{"own-int-chase", "own/irisflow_sim_investigate_whoissuggest_int_chase.json", "int-chase.com"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -53,3 +53,31 @@ func fixtures(t testing.TB, env, name string) string {
 	}
 	return dir
 }
+
+// ProjectIrisFixtures returns testdata/iris at the repository root: Iris
+// responses of the project's own, in the real envelope (rendered by
+// sim/iris), that tests use whether or not the recordings are present.
+func ProjectIrisFixtures(t testing.TB) string {
+	t.Helper()
+	return filepath.Join(RepoRoot(t), "testdata", "iris")
+}
+
+// IrisFixtureFiles returns every *.json of ProjectIrisFixtures and, when
+// they are present, of the recorded responses (IrisFixtures); it logs, and
+// does not skip, when the recordings are absent.
+func IrisFixtureFiles(t testing.TB) []string {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(ProjectIrisFixtures(t), "*.json"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("testenv: no project Iris fixtures in %s (%v)", ProjectIrisFixtures(t), err)
+	}
+	dir := os.Getenv("IRISFLOW_IRIS_FIXTURES")
+	if dir == "" {
+		dir = filepath.Join(filepath.Dir(RepoRoot(t)), "shared", "fixtures", "iris")
+	}
+	recorded, _ := filepath.Glob(filepath.Join(dir, "*.json"))
+	if len(recorded) == 0 {
+		t.Logf("recorded iris fixtures not found at %s: testing the project's own only (set IRISFLOW_IRIS_FIXTURES)", dir)
+	}
+	return append(files, recorded...)
+}
