@@ -27,7 +27,9 @@ func newHistoryCmd() *cobra.Command {
 		Use:   "history [DOMAIN]",
 		Short: "Cached Iris enrichment history: every fetch of a domain, or the latest profiles matching filters",
 		Long: `With a DOMAIN: every stored Iris fetch of it, newest first (risk, tags, registrar,
-create date, first IP). Without: the newest profile of each domain matching the
+create date, first IP), what changed between consecutive fetches (risk 40 → 92,
+a new IP, a new tag…) and the incidents it appeared in; exit code 3 when
+nothing is stored for it. Without: the newest profile of each domain matching the
 filters (--min-risk, --tag, --since, --like), highest risk first.`,
 		Example: `  irisflow history int-chase.com
   irisflow history --min-risk 90 --tag phishing --since 168h --format csv`,
@@ -39,10 +41,11 @@ filters (--min-risk, --tag, --since, --like), highest risk first.`,
 				return err
 			}
 			defer st.Close()
-			var ps []store.Profile
 			if len(args) == 1 {
-				ps, err = st.ProfileHistory(ctx, args[0], limit)
-			} else {
+				return domainHistory(cmd, st, args[0], format, limit)
+			}
+			var ps []store.Profile
+			{
 				f := store.ProfileFilter{Tag: tag, Limit: limit, DomainLike: cmd.Flag("like").Value.String()}
 				if cmd.Flags().Changed("min-risk") {
 					f.MinRisk = &minRisk

@@ -17,7 +17,7 @@ func main() {
 	stop()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "irisflow:", err)
-		os.Exit(1)
+		os.Exit(exitCode(err))
 	}
 }
 

@@ -1,8 +1,11 @@
 package store_test
 
 import (
+	"crypto/md5"
+	"encoding/hex"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/irisflow/irisflow/pkg/store"
 )
@@ -88,4 +91,77 @@ func BenchmarkPivotRunsFor(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkSearch is `irisflow search` over 100,000 stored profiles (80,000
+// domains, 20,000 of them with an older snapshot too): one page (100 rows,
+// highest risk first) for each filter alone. Values are shared by a few to
+// a few hundred domains, as Iris values are.
+func BenchmarkSearch(b *testing.B) {
+	s, ctx := setup(b)
+	exec(b, ctx, s, `
+		INSERT INTO iris_profiles (domain, fetched_at, source, found, raw, risk_score, tags, create_date, registrar)
+		SELECT 'd' || d || '.example.com', now() - (i % 1000) * interval '1 minute' - CASE WHEN i > 80000 THEN interval '30 days' ELSE interval '0' END,
+			'investigate', true,
+			jsonb_build_object(
+				'ip', jsonb_build_array(jsonb_build_object('address', jsonb_build_object('value', '10.' || (d / 2560 % 256) || '.' || (d / 10 % 256) || '.1', 'count', 10))),
+				'name_server', jsonb_build_array(jsonb_build_object('host', jsonb_build_object('value', 'ns' || (d % 1000) || '.example.net'))),
+				'mx', jsonb_build_array(jsonb_build_object('host', jsonb_build_object('value', 'mx' || (d % 500) || '.example.net'))),
+				'ssl_info', jsonb_build_array(jsonb_build_object('hash', jsonb_build_object('value', md5('ssl' || (d / 5))))),
+				'registrant_contact', jsonb_build_object('email', jsonb_build_array(jsonb_build_object('value', 'owner' || (d / 20) || '@example.org'))),
+				'registrant_org', jsonb_build_object('value', 'Org ' || (d / 50)),
+				'google_analytics', jsonb_build_object('value', 'UA-' || (d / 3))),
+			d % 101, CASE WHEN d % 100 = 0 THEN ARRAY['phishing'] ELSE '{}' END,
+			date '2000-01-01' + d % 9000, 'Registrar ' || (d % 50)
+		FROM generate_series(1, 100000) AS i, LATERAL (SELECT CASE WHEN i > 80000 THEN i - 80000 ELSE i END AS d) dd`)
+	if _, err := s.ClaimIncidentDomains(ctx, 201, 4206, []store.IncidentDomain{
+		{Domain: "d777.example.com", Origin: store.OriginAnalyst}, {Domain: "d778.example.com", Origin: store.OriginPivot, Depth: 1}}); err != nil {
+		b.Fatal(err)
+	}
+	exec(b, ctx, s, `ANALYZE iris_profiles`)
+	exec(b, ctx, s, `ANALYZE incident_domains`)
+	now := time.Now()
+	for _, q := range []struct {
+		name string
+		f    store.SearchFilter
+	}{
+		{"none", store.SearchFilter{}},
+		{"min_risk", store.SearchFilter{MinRisk: ptr(100)}},
+		{"tag", store.SearchFilter{Tag: "phishing"}},
+		{"registrar", store.SearchFilter{Registrar: "registrar 7"}},
+		{"registrant", store.SearchFilter{Registrant: "org 777"}},
+		{"email", store.SearchFilter{Email: "owner777@example.org"}},
+		{"ip", store.SearchFilter{IP: "10.3.10.1"}},
+		{"name_server", store.SearchFilter{NameServer: "ns777.example.net"}},
+		{"mx", store.SearchFilter{MX: "mx77.example.net"}},
+		{"ssl_hash", store.SearchFilter{SSLHash: md5Hex("ssl777")}},
+		{"tracking_code", store.SearchFilter{TrackingCode: "UA-777"}},
+		{"created_between", store.SearchFilter{CreatedAfter: time.Date(2010, 1, 1, 0, 0, 0, 0, time.UTC), CreatedBefore: time.Date(2010, 1, 10, 0, 0, 0, 0, time.UTC)}},
+		{"incident", store.SearchFilter{Incident: 4206}},
+		{"fetched_since", store.SearchFilter{FetchedSince: now.Add(-2 * time.Minute)}},
+		{"sort_created", store.SearchFilter{Sort: store.SortCreated}},
+		{"sort_fetched", store.SearchFilter{Sort: store.SortFetched}},
+		{"sort_domain_page_50", store.SearchFilter{Sort: store.SortDomain, Offset: 5000}},
+		{"count_tag", store.SearchFilter{Tag: "phishing", Limit: -1}},
+	} {
+		b.Run(q.name, func(b *testing.B) {
+			for b.Loop() {
+				if q.f.Limit < 0 {
+					if n, err := s.SearchCount(ctx, q.f); err != nil || n == 0 {
+						b.Fatalf("count %d, err %v", n, err)
+					}
+					continue
+				}
+				ps, err := s.Search(ctx, q.f)
+				if err != nil || len(ps) == 0 {
+					b.Fatalf("%d rows, err %v", len(ps), err)
+				}
+			}
+		})
+	}
+}
+
+func md5Hex(s string) string {
+	sum := md5.Sum([]byte(s))
+	return hex.EncodeToString(sum[:])
 }
