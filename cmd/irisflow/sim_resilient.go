@@ -51,7 +51,7 @@ broker at --stomp-url (for example a local ActiveMQ).`,
 			}
 			cfg.Orgs = []int64{org}
 			sim := resilientsim.New(cfg)
-			soar, err := soarsim.New(soarsim.Config{BrokerURL: stompURL, Org: org, Destination: destination, Sim: sim})
+			soar, err := soarsim.New(soarsim.Config{BrokerURL: stompURL, Org: org, Destination: destination, Sim: sim, Logger: log})
 			if err != nil {
 				return err
 			}

@@ -171,7 +171,7 @@ func (s *SOAR) dispatch(ctx context.Context, payload string, body any, o invokeO
 			h[k] = v
 		}
 	}
-	if err := s.sendFrame(h, b); err != nil {
+	if err := s.sendFrame(ctx, h, b); err != nil {
 		return Invocation{}, err
 	}
 	inv := Invocation{CorrelationID: cid, Payload: payload, SentAt: now}

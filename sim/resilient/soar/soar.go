@@ -8,18 +8,16 @@
 package soarsim
 
 import (
-	"github.com/irisflow/irisflow/pkg/stomplog"
-
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
+	"log/slog"
+	"net"
 	"net/url"
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/go-stomp/stomp/v3"
-	"github.com/go-stomp/stomp/v3/frame"
 
 	"github.com/irisflow/irisflow/pkg/resilient"
 	resilientsim "github.com/irisflow/irisflow/sim/resilient"
@@ -27,10 +25,16 @@ import (
 
 // Config configures the SOAR STOMP simulator.
 type Config struct {
-	// BrokerURL is stomp://host:port. Required.
+	// BrokerURL is stomp://host:port, or stomp+ssl://host:port for TLS
+	// (verified with TLS, or the system roots). Required.
 	BrokerURL string
-	// Login and Passcode for the broker; empty for none.
+	// Login and Passcode for the broker; empty for none. The simulator's
+	// embedded broker takes the REST simulator's API keys
+	// (resilientsim.DefaultAPIKeyID and DefaultAPIKeySecret by default).
 	Login, Passcode string
+	// TLS configures stomp+ssl connections. Default: verified against the
+	// system roots.
+	TLS *tls.Config
 	// Org is the SOAR org id. Default 201.
 	Org int64
 	// Destination is the message destination's API name. Default "domaintools".
@@ -38,78 +42,124 @@ type Config struct {
 	// Sim is the REST simulator whose incidents receive the workflows' notes
 	// and rows. Optional (RunWorkflow needs it).
 	Sim *resilientsim.Sim
+	// HeartBeat is the STOMP heart-beat asked for both ways. Default 15s.
+	HeartBeat time.Duration
+	// ReconnectMin and ReconnectMax bound the backoff between reconnection
+	// attempts after the broker connection is lost. Defaults 100ms and 5s.
+	ReconnectMin, ReconnectMax time.Duration
+	// ReceiptTimeout bounds the wait for the RECEIPT of a SEND; past it the
+	// connection is closed and the message sent again on the next. Default 30s.
+	ReceiptTimeout time.Duration
+	// Logger receives connection losses and reconnections. Default: discard.
+	Logger *slog.Logger
 }
 
-// SOAR is a connected simulator.
-type SOAR struct {
-	cfg  Config
-	addr string
+func (c Config) withDefaults() Config {
+	if c.Org == 0 {
+		c.Org = 201
+	}
+	if c.Destination == "" {
+		c.Destination = "domaintools"
+	}
+	if c.HeartBeat == 0 {
+		c.HeartBeat = 15 * time.Second
+	}
+	if c.ReconnectMin <= 0 {
+		c.ReconnectMin = 100 * time.Millisecond
+	}
+	if c.ReconnectMax < c.ReconnectMin {
+		c.ReconnectMax = max(5*time.Second, c.ReconnectMin)
+	}
+	if c.ReceiptTimeout <= 0 {
+		c.ReceiptTimeout = 30 * time.Second
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	return c
+}
 
-	sendMu sync.Mutex
-	send   *stomp.Conn
+// SOAR is a connected simulator. One broker connection carries its SENDs
+// and its subscription to the reply-to queue; when it is lost (heart-beats
+// stop, the broker closes it) the simulator logs it, reconnects,
+// resubscribes and sends again what the broker had not receipted.
+type SOAR struct {
+	cfg   Config
+	addr  string
+	log   *slog.Logger
+	links *links
 
 	mu      sync.Mutex
 	sent    []Invocation // every message dispatched, in order
 	replies map[string][]resilient.Ack
-	notify  chan struct{} // closed and replaced on every reply
+	seen    map[string]struct{} // message-ids of recorded replies
+	notify  chan struct{}       // closed and replaced on every reply
 
 	nextInv atomic.Int64
 
-	ctx    context.Context
-	cancel context.CancelFunc
-	done   chan struct{}
+	ctx       context.Context
+	cancel    context.CancelFunc
+	done      chan struct{}
+	closeOnce sync.Once
+	closeErr  error
 }
 
 // New connects to the broker and starts collecting replies on
 // /queue/acks.<org>.<destination>.
 func New(cfg Config) (*SOAR, error) {
-	if cfg.Org == 0 {
-		cfg.Org = 201
-	}
-	if cfg.Destination == "" {
-		cfg.Destination = "domaintools"
-	}
+	cfg = cfg.withDefaults()
 	u, err := url.Parse(cfg.BrokerURL)
-	if err != nil || u.Host == "" || (u.Scheme != "stomp" && u.Scheme != "tcp") {
-		return nil, fmt.Errorf("soarsim: broker URL %q: want stomp://host:port", cfg.BrokerURL)
+	if err != nil || u.Host == "" || (u.Scheme != "stomp" && u.Scheme != "tcp" && u.Scheme != "stomp+ssl" && u.Scheme != "ssl") {
+		return nil, fmt.Errorf("soarsim: broker URL %q: want stomp://host:port or stomp+ssl://host:port", cfg.BrokerURL)
+	}
+	if _, _, err := net.SplitHostPort(u.Host); err != nil {
+		return nil, fmt.Errorf("soarsim: broker URL %q: want host:port", cfg.BrokerURL)
+	}
+	if (u.Scheme == "stomp+ssl" || u.Scheme == "ssl") && cfg.TLS == nil {
+		cfg.TLS = &tls.Config{MinVersion: tls.VersionTLS12}
+	}
+	if u.Scheme == "stomp" || u.Scheme == "tcp" {
+		cfg.TLS = nil
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &SOAR{
 		cfg:     cfg,
 		addr:    u.Host,
+		log:     cfg.Logger.With("component", "soarsim"),
+		links:   newLinks(),
 		replies: map[string][]resilient.Ack{},
+		seen:    map[string]struct{}{},
 		notify:  make(chan struct{}),
 		ctx:     ctx,
 		cancel:  cancel,
 		done:    make(chan struct{}),
 	}
 	s.nextInv.Store(time.Now().Unix() % 100000 * 1000)
-	conn, err := s.dial()
+	l, err := s.connect(ctx)
 	if err != nil {
 		cancel()
 		return nil, err
 	}
-	s.send = conn
-	sub, rc, err := s.subscribe()
-	if err != nil {
-		conn.Disconnect()
-		cancel()
-		return nil, err
-	}
-	go s.collect(rc, sub)
+	s.links.set(l)
+	go s.run(l)
 	return s, nil
 }
 
-// Close disconnects.
+// closeBound bounds Close: the last ACKs and DISCONNECT (closeWait each),
+// with room to spare.
+const closeBound = 3 * closeWait
+
+// Close disconnects, within closeBound whatever the broker does.
 func (s *SOAR) Close() error {
-	s.cancel()
-	<-s.done
-	s.sendMu.Lock()
-	defer s.sendMu.Unlock()
-	if s.send != nil {
-		return s.send.Disconnect()
-	}
-	return nil
+	s.closeOnce.Do(func() {
+		s.cancel()
+		select {
+		case <-s.done:
+		case <-time.After(closeBound):
+			s.closeErr = errors.New("soarsim: close: the broker connection did not close within " + closeBound.String())
+		}
+	})
+	return s.closeErr
 }
 
 // Org is the simulated org id.
@@ -125,131 +175,3 @@ func (s *SOAR) ActionsQueue() string {
 
 // ReplyTo is the reply-to queue: /queue/acks.<org>.<destination>.
 func (s *SOAR) ReplyTo() string { return resilient.AcksDestination(s.cfg.Org, s.cfg.Destination) }
-
-func (s *SOAR) dial() (*stomp.Conn, error) {
-	opts := []func(*stomp.Conn) error{stomp.ConnOpt.AcceptVersion(stomp.V12), stomp.ConnOpt.HeartBeat(15*time.Second, 15*time.Second),
-		stomp.ConnOpt.Logger(stomplog.New(nil))}
-	if s.cfg.Login != "" {
-		opts = append(opts, stomp.ConnOpt.Login(s.cfg.Login, s.cfg.Passcode))
-	}
-	c, err := stomp.Dial("tcp", s.addr, opts...)
-	if err != nil {
-		return nil, fmt.Errorf("soarsim: connect %s: %w", s.addr, err)
-	}
-	return c, nil
-}
-
-func (s *SOAR) subscribe() (*stomp.Subscription, *stomp.Conn, error) {
-	c, err := s.dial()
-	if err != nil {
-		return nil, nil, err
-	}
-	sub, err := c.Subscribe(s.ReplyTo(), stomp.AckClientIndividual)
-	if err != nil {
-		c.Disconnect()
-		return nil, nil, fmt.Errorf("soarsim: subscribe %s: %w", s.ReplyTo(), err)
-	}
-	return sub, c, nil
-}
-
-// collect records replies; it reconnects after a dropped connection.
-func (s *SOAR) collect(c *stomp.Conn, sub *stomp.Subscription) {
-	defer close(s.done)
-	for {
-		lost := false
-		for !lost {
-			select {
-			case <-s.ctx.Done():
-				c.Disconnect()
-				return
-			case m, ok := <-sub.C:
-				if !ok || m.Err != nil {
-					lost = true
-					break
-				}
-				s.record(m.Header.Get(resilient.HeaderCorrelationID), m.Body)
-				_ = c.Ack(m)
-			}
-		}
-		_ = c.MustDisconnect()
-		for {
-			select {
-			case <-s.ctx.Done():
-				return
-			case <-time.After(50 * time.Millisecond):
-			}
-			var err error
-			if sub, c, err = s.subscribe(); err == nil {
-				break
-			}
-		}
-	}
-}
-
-func (s *SOAR) record(cid string, body []byte) {
-	ack, err := resilient.DecodeReply(body)
-	if err != nil {
-		ack = &resilient.Ack{MessageType: resilient.MessageError, Message: "soarsim: undecodable reply: " + err.Error(), Complete: false}
-	}
-	s.mu.Lock()
-	s.replies[cid] = append(s.replies[cid], *ack)
-	close(s.notify)
-	s.notify = make(chan struct{})
-	s.mu.Unlock()
-}
-
-// Replies returns every reply received so far for the correlation-id, in
-// arrival order.
-func (s *SOAR) Replies(correlationID string) []resilient.Ack {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]resilient.Ack(nil), s.replies[correlationID]...)
-}
-
-// ErrNoFinal is returned by Await when ctx ends before the final reply.
-var ErrNoFinal = errors.New("soarsim: no final reply")
-
-// Await waits until the final reply (complete=true) of correlationID
-// arrives, or ctx is done.
-func (s *SOAR) Await(ctx context.Context, correlationID string) (*resilient.Ack, error) {
-	for {
-		s.mu.Lock()
-		for _, a := range s.replies[correlationID] {
-			if a.Complete {
-				s.mu.Unlock()
-				return &a, nil
-			}
-		}
-		ch := s.notify
-		s.mu.Unlock()
-		select {
-		case <-ctx.Done():
-			return nil, fmt.Errorf("%w for %s: %w", ErrNoFinal, correlationID, ctx.Err())
-		case <-ch:
-		}
-	}
-}
-
-// sendFrame SENDs a message to the actions queue with a receipt. A failed
-// send reconnects for the next call.
-func (s *SOAR) sendFrame(headers map[string]string, body []byte) error {
-	opts := []func(*frame.Frame) error{stomp.SendOpt.Receipt}
-	for k, v := range headers {
-		opts = append(opts, stomp.SendOpt.Header(k, v))
-	}
-	s.sendMu.Lock()
-	defer s.sendMu.Unlock()
-	if s.send == nil {
-		c, err := s.dial()
-		if err != nil {
-			return err
-		}
-		s.send = c
-	}
-	if err := s.send.Send(s.ActionsQueue(), "", body, opts...); err != nil {
-		_ = s.send.MustDisconnect()
-		s.send = nil
-		return fmt.Errorf("soarsim: send to %s: %w", s.ActionsQueue(), err)
-	}
-	return nil
-}

@@ -27,11 +27,7 @@ type app struct {
 
 func startApp(t *testing.T, url, queue string, respond func(fn string, inputs map[string]any) map[string]any) *app {
 	t.Helper()
-	c, err := stomp.Dial("tcp", strings.TrimPrefix(url, "stomp://"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Disconnect() })
+	c := client(t, url)
 	sub, err := c.Subscribe(queue, stomp.AckClientIndividual)
 	if err != nil {
 		t.Fatal(err)
