@@ -7,10 +7,11 @@ import (
 
 // Exit codes scripts can rely on (README "Exit codes").
 const (
-	exitOK      = 0 // done; for search, export and history DOMAIN: something matched
-	exitFailure = 1 // could not do it: database, Iris, I/O…
-	exitUsage   = 2 // bad flags or arguments
-	exitNoMatch = 3 // search, export or history DOMAIN matched nothing
+	exitOK         = 0 // done; for search, export and history DOMAIN: something matched
+	exitFailure    = 1 // could not do it: database, Iris, I/O…
+	exitUsage      = 2 // bad flags or arguments
+	exitNoMatch    = 3 // search, export or history DOMAIN matched nothing
+	exitIncomplete = 4 // enrich: some domains were not enriched (the others were)
 )
 
 // exitError carries the exit code main uses for err.
