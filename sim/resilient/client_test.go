@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -464,5 +465,37 @@ func TestSimInspectionAPI(t *testing.T) {
 	}
 	if sim.Requests() != 0 {
 		t.Errorf("/_sim requests counted as REST traffic: %d", sim.Requests())
+	}
+}
+
+// The org and type reads `irisflow check` uses: a member reads its org and
+// the app's data table; a non-member is refused; a SOAR without the app's
+// customizations has no domaintools_results.
+func TestOrgAndTypeReads(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(resilientsim.New(resilientsim.Config{}).Handler())
+	t.Cleanup(srv.Close)
+	c := client(t, srv.URL)
+	if o, err := c.GetOrg(ctx(t)); err != nil || o.ID != resilientsim.DemoOrg {
+		t.Fatalf("GetOrg: %+v %v", o, err)
+	}
+	ty, err := c.GetType(ctx(t), resilient.ResultsTable)
+	if err != nil || ty.TypeID != 8 || len(ty.Fields) != len(resilient.ResultsColumns) {
+		t.Fatalf("GetType: %+v %v", ty, err)
+	}
+	if s, err := c.Session(ctx(t)); err != nil || len(s.Orgs) != 1 || s.Orgs[0].ID != resilientsim.DemoOrg {
+		t.Fatalf("Session: %+v %v", s, err)
+	}
+	other, err := resilient.NewClient(resilient.ClientConfig{BaseURL: srv.URL, Org: 999, APIKeyID: resilientsim.DefaultAPIKeyID, APIKeySecret: resilientsim.DefaultAPIKeySecret, MaxRetries: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := other.GetOrg(ctx(t)); !errors.Is(err, resilient.ErrAuth) {
+		t.Errorf("GetOrg of a non-member: %v, want ErrAuth", err)
+	}
+	bare := httptest.NewServer(resilientsim.New(resilientsim.Config{NoResultsTable: true}).Handler())
+	t.Cleanup(bare.Close)
+	if _, err := client(t, bare.URL).GetType(ctx(t), resilient.ResultsTable); !errors.Is(err, resilient.ErrNotFound) {
+		t.Errorf("GetType without the table: %v, want ErrNotFound", err)
 	}
 }

@@ -41,6 +41,9 @@ type Config struct {
 	// Tables are extra data tables (API name -> column API names) besides
 	// domaintools_results, which always exists.
 	Tables map[string][]string
+	// NoResultsTable leaves domaintools_results out, as a SOAR where the
+	// DomainTools app's customizations were never imported. Default false.
+	NoResultsTable bool
 	// ArtifactReplyObject makes the artifact POST answer one object instead
 	// of a list of one. Default false (a list, as community code expects).
 	ArtifactReplyObject bool

@@ -53,6 +53,9 @@ func newData(cfg Config) *data {
 		tables: map[string][]string{resilient.ResultsTable: slices.Clone(resilient.ResultsColumns)},
 		nextID: map[string]int64{"incident": DemoIncident + 1, "note": 1, "row": 1, "artifact": 1},
 	}
+	if cfg.NoResultsTable {
+		delete(d.tables, resilient.ResultsTable)
+	}
 	for name, cols := range cfg.Tables {
 		d.tables[name] = slices.Clone(cols)
 	}

@@ -103,14 +103,9 @@ func write(w http.ResponseWriter, rep reply) {
 // incidentOf resolves {org}/{inc} of the path: 403 for an org the sim does
 // not have (the caller is not a member), 404 for a missing incident.
 func (s *Sim) incidentOf(r *http.Request) (int64, *incident, *reply) {
-	orgID, err := strconv.ParseInt(r.PathValue("org"), 10, 64)
-	if err != nil {
-		rep := errorReply(http.StatusNotFound, "no such org")
-		return 0, nil, &rep
-	}
-	if _, ok := s.data.orgs[orgID]; !ok {
-		rep := errorReply(http.StatusForbidden, "Access denied: not a member of org "+r.PathValue("org"))
-		return 0, nil, &rep
+	orgID, fail := s.orgOf(r)
+	if fail != nil {
+		return 0, nil, fail
 	}
 	incID, err := strconv.ParseInt(r.PathValue("inc"), 10, 64)
 	if err != nil {

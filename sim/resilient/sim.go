@@ -90,6 +90,8 @@ func (s *Sim) routes() {
 	s.route("POST /rest/session", false, s.postSession)
 	s.route("GET /rest/session", true, s.getSession)
 	s.route("DELETE /rest/session", true, s.deleteSession)
+	s.route("GET /rest/orgs/{org}", true, s.getOrg)
+	s.route("GET /rest/orgs/{org}/types/{type}", true, s.getType)
 	s.route("GET /rest/orgs/{org}/incidents/{inc}", true, s.getIncident)
 	s.route("GET /rest/orgs/{org}/incidents/{inc}/comments", true, s.listNotes)
 	s.route("POST /rest/orgs/{org}/incidents/{inc}/comments", true, s.postNote)
