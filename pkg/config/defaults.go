@@ -36,7 +36,7 @@ func (c *Config) Defaults() {
 		c.STOMP.Destinations = []Destination{{Org: 201, Name: "domaintools"}}
 	}
 	defInt(&c.STOMP.Prefetch, 20)
-	defDur(&c.STOMP.HeartBeat, 15*time.Second)
+	defDur(&c.STOMP.HeartBeat, 5*time.Second)
 	if c.Resilient.RatePerSecond == 0 {
 		c.Resilient.RatePerSecond = 10
 	}

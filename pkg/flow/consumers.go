@@ -36,7 +36,8 @@ const (
 //     AckWait.
 //   - MaxAckPending bounds the work in flight per consumer across replicas: high
 //     for the enricher, whose batcher needs many messages at once to fill an
-//     Iris call, low for the bridge so replies keep their order.
+//     Iris call; for the bridge, the replies it has in flight (it keeps each
+//     invocation's in order itself).
 var (
 	EnricherConsumer = Consumer{Stream: StreamFN, Config: jetstream.ConsumerConfig{
 		Durable:        ConsumerEnricher,
@@ -71,8 +72,8 @@ var (
 		FilterSubject: "reply.>",
 		AckPolicy:     jetstream.AckExplicitPolicy,
 		AckWait:       30 * time.Second,
-		MaxDeliver:    -1, // a reply waits out broker outages; the bridge dead-letters one the broker refuses
-		MaxAckPending: 64,
+		MaxDeliver:    -1,   // a reply waits out broker outages; the bridge dead-letters one the broker refuses
+		MaxAckPending: 1024, // the bridge pipelines replies (256 in flight per bridge, ordered per invocation)
 	}}
 )
 

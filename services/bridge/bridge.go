@@ -8,9 +8,11 @@
 // STOMP ACK. A frame is ACKed only after its PubAck; a frame that cannot be
 // work is ACKed after its dead letter and error reply are stored.
 //
-// Reply path (replies.go): REPLIES (durable consumer bridge-replies) → SEND
-// to reply-to with correlation-id and a receipt → JetStream ack after the
-// receipt. While the broker is unreachable, replies are Nak'ed with a delay.
+// Reply path (replies.go, sender.go): REPLIES (durable consumer
+// bridge-replies) → SEND to reply-to with correlation-id and a receipt, on a
+// connection of its own with many receipts outstanding (an invocation's
+// replies in order) → JetStream ack after each reply's own receipt. While the
+// broker is unreachable, replies wait for the next connection.
 package bridge
 
 import (
@@ -48,7 +50,9 @@ type bridge struct {
 	pub     flow.Publisher
 	records frameRecords
 	dialer  *dialer
-	links   *links // the current connection; nil while disconnected
+	links   *links[*link] // the frames' connection; nil while disconnected
+
+	replyLinks *links[*replyConn] // the replies' connection; nil while disconnected
 
 	// receiptTimeout bounds the wait for a reply's RECEIPT (the package
 	// constant receiptTimeout; tests shorten it).
@@ -75,7 +79,7 @@ func newBridge(ctx context.Context, cfg Config) (*bridge, error) {
 		return nil, err
 	}
 	return &bridge{
-		cfg: cfg, log: log, js: cfg.NATS, pub: flow.Publisher{JS: cfg.NATS}, records: recs, dialer: d, links: newLinks(),
+		cfg: cfg, log: log, js: cfg.NATS, pub: flow.Publisher{JS: cfg.NATS}, records: recs, dialer: d, links: newLinks[*link](), replyLinks: newLinks[*replyConn](),
 		receiptTimeout: receiptTimeout,
 	}, nil
 }
@@ -85,12 +89,18 @@ func (b *bridge) run(ctx context.Context) error {
 	// are done, so that the connection stays up for them while they drain.
 	replyCtx, stopReplies := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopReplies()
+	// The reply connection outlives the reply consumer.
+	senderCtx, stopSender := context.WithCancel(context.WithoutCancel(ctx))
+	senderDone := make(chan struct{})
+	go func() { defer close(senderDone); b.replyConnLoop(senderCtx) }()
+	defer func() { stopSender(); <-senderDone }()
 	repliesDone := make(chan error, 1)
 	go func() {
 		repliesDone <- flow.Consume(replyCtx, b.js, flow.BridgeConsumer, b.sendReply, flow.ConsumeOptions{
 			Service:     "bridge",
 			Concurrency: b.cfg.ReplyConcurrency,
 			Grace:       b.cfg.Grace,
+			OrderKey:    replyOrder,
 			Logger:      b.log,
 		})
 	}()
@@ -104,9 +114,11 @@ func (b *bridge) run(ctx context.Context) error {
 	case <-time.After(b.cfg.Grace + 5*time.Second):
 		rerr = errors.New("bridge: reply consumer did not stop within the grace period")
 		if last != nil {
-			last.fail() // a SEND may hold go-stomp's lock that Disconnect needs
+			last.fail()
 		}
 	}
+	stopSender()
+	<-senderDone
 	b.links.set(nil)
 	if last != nil {
 		if err := last.Disconnect(); err != nil {
@@ -162,6 +174,45 @@ func (b *bridge) connectLoop(ctx context.Context) *link {
 		select {
 		case <-ctx.Done():
 			return nil
+		case <-time.After(d):
+		}
+	}
+}
+
+// replyConnLoop keeps a reply connection up, reconnecting with backoff,
+// until ctx is done; then it disconnects.
+func (b *bridge) replyConnLoop(ctx context.Context) {
+	bo := backoff{min: b.cfg.ReconnectMin, max: b.cfg.ReconnectMax}
+	for ctx.Err() == nil {
+		conn, err := b.dialer.dialReplies(ctx, b.receiptTimeout)
+		if err != nil {
+			d := bo.next()
+			b.log.Warn("broker unreachable for replies; retrying", "err", err, "in", d)
+			select {
+			case <-ctx.Done():
+			case <-time.After(d):
+			}
+			continue
+		}
+		b.log.Info("reply connection up", "addr", b.dialer.addr, "server", conn.server,
+			"dead_after", conn.readTimeout, "receipt_timeout", conn.receiptTimeout)
+		b.replyLinks.set(conn)
+		start := time.Now()
+		select {
+		case <-ctx.Done():
+			b.replyLinks.set(nil)
+			conn.close()
+			return
+		case <-conn.dead:
+		}
+		b.replyLinks.set(nil)
+		if time.Since(start) > b.cfg.ReconnectMax {
+			bo.reset()
+		}
+		d := bo.next()
+		b.log.Warn("reply connection lost; reconnecting", "err", conn.reason(), "in", d)
+		select {
+		case <-ctx.Done():
 		case <-time.After(d):
 		}
 	}

@@ -44,7 +44,8 @@ type Config struct {
 	// frames handled at once. Default 20.
 	Prefetch int
 	// HeartBeat is the STOMP heart-beat interval asked for in both
-	// directions. Default 15s.
+	// directions. A connection with no frame or heart-beat from the broker
+	// for its interval plus half of this is dead. Default 5s.
 	HeartBeat time.Duration
 	// ReconnectMin and ReconnectMax bound the exponential reconnect backoff
 	// (with jitter). Defaults 1s and 30s.
@@ -59,8 +60,11 @@ type Config struct {
 	// FrameTTL is how long the frame record (see FrameRecords) remembers a
 	// message-id. Default 7 days.
 	FrameTTL time.Duration
-	// ReplyConcurrency is how many replies are sent at once. Default 1, so
-	// that the replies of an invocation reach Resilient in order.
+	// ReplyConcurrency is how many replies are in flight at once (SENT,
+	// waiting for their RECEIPTs): replies of different invocations never
+	// wait for each other; an invocation's replies go one after the other,
+	// in order. Default 256 (flow.BridgeConsumer's MaxAckPending allows
+	// several bridges).
 	ReplyConcurrency int
 	// Grace bounds the shutdown: in-flight frames and replies get this long
 	// to finish after the context is cancelled. Default 20s.
@@ -79,7 +83,7 @@ func (c Config) withDefaults() Config {
 		c.Prefetch = 20
 	}
 	if c.HeartBeat <= 0 {
-		c.HeartBeat = 15 * time.Second
+		c.HeartBeat = 5 * time.Second
 	}
 	if c.ReconnectMin <= 0 {
 		c.ReconnectMin = time.Second
@@ -94,7 +98,7 @@ func (c Config) withDefaults() Config {
 		c.FrameTTL = 7 * 24 * time.Hour
 	}
 	if c.ReplyConcurrency <= 0 {
-		c.ReplyConcurrency = 1
+		c.ReplyConcurrency = 256
 	}
 	if c.Grace <= 0 {
 		c.Grace = 20 * time.Second

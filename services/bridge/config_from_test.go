@@ -42,7 +42,7 @@ func TestFromConfig(t *testing.T) {
 			if s := c.withDefaults().LogValue().String(); strings.Contains(s, "very") || !strings.Contains(s, "passcode=*****") || !strings.Contains(s, "key-id-123456") {
 				t.Errorf("log value: %s", s)
 			}
-			if c.Prefetch != 20 || c.HeartBeat != 15*time.Second || c.Streams.Replicas != 1 {
+			if c.Prefetch != 20 || c.HeartBeat != 5*time.Second || c.Streams.Replicas != 1 {
 				t.Errorf("defaults %d %v %d", c.Prefetch, c.HeartBeat, c.Streams.Replicas)
 			}
 		}},
@@ -51,9 +51,9 @@ func TestFromConfig(t *testing.T) {
 				t.Errorf("CA file %q, want broker.pem", c.CAFile)
 			}
 		}},
-		{"file", base, "stream_replicas: 3\nstomp:\n  insecure_skip_verify: true\n  prefetch: 50\n  heartbeat: 5s\nfunctions:\n  my_profile: profile\n",
+		{"file", base, "stream_replicas: 3\nstomp:\n  insecure_skip_verify: true\n  prefetch: 50\n  heartbeat: 7s\nfunctions:\n  my_profile: profile\n",
 			func(t *testing.T, c Config) {
-				if !c.InsecureSkipVerify || c.Prefetch != 50 || c.HeartBeat != 5*time.Second || c.Streams.Replicas != 3 ||
+				if !c.InsecureSkipVerify || c.Prefetch != 50 || c.HeartBeat != 7*time.Second || c.Streams.Replicas != 3 ||
 					c.FunctionKinds["my_profile"] != "profile" {
 					t.Errorf("config %+v", c)
 				}

@@ -193,16 +193,11 @@ func (b *bridge) handleFrame(ctx context.Context, conn *link, m *stomp.Message) 
 	log.Debug("frame handed to FN")
 }
 
-// redelivered ACKs a frame that was handled before, and re-sends its final
-// reply when one is stored.
+// redelivered ACKs a frame that was handled before. Its final reply, if
+// one is recorded, is not sent again: the broker receipted it, so it is in
+// Resilient's queue already.
 func (b *bridge) redelivered(ctx context.Context, conn *link, m *stomp.Message, rec *FrameRecord, log *slog.Logger) {
 	log.Info("redelivered frame already handled; not publishing again", "state", rec.State, "has_final", rec.Final != nil)
-	if rec.Final != nil {
-		if err := b.send(conn, rec.Final); err != nil {
-			log.Warn("re-sending the final reply failed; leaving the frame un-ACKed", "err", err)
-			return
-		}
-	}
 	if err := conn.Ack(m); err != nil {
 		log.Warn("ACK failed; the broker will redeliver the frame", "err", err)
 	}

@@ -3,7 +3,6 @@ package bridge
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net"
 	"sync"
 	"time"
@@ -13,17 +12,19 @@ import (
 )
 
 // receiptTimeout bounds the wait for the broker's RECEIPT of a reply (the
-// default of bridge.receiptTimeout).
-const receiptTimeout = 30 * time.Second
+// default of bridge.receiptTimeout): a broker that sends heart-beats but no
+// RECEIPT for this long gets a new reply connection. A link that died is
+// noticed sooner, by its heart-beats (replyConn).
+const receiptTimeout = 10 * time.Second
 
-// link is one broker connection, with the network connection under it.
+// link is the broker connection of the frames (subscriptions and ACKs,
+// through go-stomp), with the network connection under it. Replies go on
+// their own connection (replyConn).
 //
 // go-stomp's own receipt timeout is off (see dial): when it fires, go-stomp's
 // frame loop later blocks for good handing the late RECEIPT to a receiver
 // that left, and no frame, heart-beat or error reaches the subscriptions
-// again. sendReceipted bounds the wait itself and, on expiry, closes the
-// network connection: go-stomp then fails every waiter and subscription the
-// normal way, and serve reconnects.
+// again.
 //
 // go-stomp tells a subscription that its connection died only if the
 // subscription was registered in go-stomp's frame loop before it ended; a
@@ -67,38 +68,17 @@ func (w *watchedConn) Close() error {
 // Unlike Disconnect it never waits on go-stomp's locks.
 func (l *link) fail() { l.once.Do(func() { _ = l.raw.Close() }) }
 
-// sendReceipted SENDs with a receipt and waits for it at most timeout; on
-// expiry the connection is failed (see link).
-func (l *link) sendReceipted(timeout time.Duration, dest, contentType string, body []byte, opts ...func(*frame.Frame) error) error {
-	done := make(chan error, 1)
-	go func() {
-		done <- l.Send(dest, contentType, body, append(opts, stomp.SendOpt.Receipt)...)
-	}()
-	t := time.NewTimer(timeout)
-	defer t.Stop()
-	select {
-	case err := <-done:
-		return err
-	case <-t.C:
-		l.fail()
-		select { // go-stomp fails the waiting Send once the connection is closed
-		case <-done:
-		case <-time.After(5 * time.Second):
-		}
-		return fmt.Errorf("%w after %s; connection closed to start afresh", stomp.ErrMsgReceiptTimeout, timeout)
-	}
-}
-
-// links holds the current connection; waiters learn when it changes.
-type links struct {
+// links holds the current connection (a *link or a *replyConn); waiters
+// learn when it changes.
+type links[L comparable] struct {
 	mu      sync.Mutex
-	cur     *link
+	cur     L
 	changed chan struct{} // closed (and replaced) by every set
 }
 
-func newLinks() *links { return &links{changed: make(chan struct{})} }
+func newLinks[L comparable]() *links[L] { return &links[L]{changed: make(chan struct{})} }
 
-func (ls *links) set(l *link) {
+func (ls *links[L]) set(l L) {
 	ls.mu.Lock()
 	defer ls.mu.Unlock()
 	ls.cur = l
@@ -107,30 +87,35 @@ func (ls *links) set(l *link) {
 }
 
 // current returns the current connection, or nil.
-func (ls *links) current() *link {
+func (ls *links[L]) current() L {
 	ls.mu.Lock()
 	defer ls.mu.Unlock()
 	return ls.cur
 }
 
 // wait returns the current connection, other than not, waiting up to bound
-// for one; nil when none came (or ctx ended).
-func (ls *links) wait(ctx context.Context, bound time.Duration, not *link) *link {
-	t := time.NewTimer(bound)
-	defer t.Stop()
+// (none: 0) for one; nil when none came (or ctx ended).
+func (ls *links[L]) wait(ctx context.Context, bound time.Duration, not L) L {
+	var zero L
+	var timeout <-chan time.Time
+	if bound > 0 {
+		t := time.NewTimer(bound)
+		defer t.Stop()
+		timeout = t.C
+	}
 	for {
 		ls.mu.Lock()
 		l, changed := ls.cur, ls.changed
 		ls.mu.Unlock()
-		if l != nil && l != not {
+		if l != zero && l != not {
 			return l
 		}
 		select {
 		case <-changed:
 		case <-ctx.Done():
-			return nil
-		case <-t.C:
-			return nil
+			return zero
+		case <-timeout:
+			return zero
 		}
 	}
 }
@@ -150,19 +135,6 @@ func errorFrame(err error) (*frame.Frame, string, bool) {
 		return nil, "", false
 	}
 	return v.Frame, v.Message, true
-}
-
-// brokerRefusal returns the message of an ERROR frame the broker sent in
-// answer to a frame of ours that asked for a receipt (ActiveMQ copies the
-// receipt into the ERROR's receipt-id): the broker refused that frame, as
-// opposed to go-stomp reporting a lost connection.
-func brokerRefusal(err error) (string, bool) {
-	f, msg, ok := errorFrame(err)
-	if !ok {
-		return "", false
-	}
-	_, hasReceipt := f.Header.Contains(frame.ReceiptId)
-	return msg, hasReceipt
 }
 
 // brokerError returns the message of an ERROR frame that came from the

@@ -31,11 +31,15 @@ const (
 //   - it is created ("published") right after JetStream's PubAck of the
 //     invocation, before the STOMP ACK (or "rejected" once a bad frame was
 //     dead-lettered);
-//   - when the bridge sends the final reply of an invocation, the reply is
-//     stored in the record;
+//   - when the broker has receipted the final reply of an invocation, the
+//     reply is stored in the record: the first one stays, for good;
+//   - a final reply whose record already holds it is not sent again (a
+//     handler that ran twice, or a reply re-published after a nats-server
+//     restart, which forgets the dedup ids of a work-queue stream's consumed
+//     messages); a different final is dead-lettered (ErrLaterFinal);
 //   - a frame whose record exists is a redelivery: it is ACKed without being
-//     published again, and its stored final reply, if any, is sent again to
-//     reply-to (Resilient may have missed it when the connection dropped).
+//     published again, and without sending its final reply again (the
+//     broker receipted it, so Resilient's queue holds it).
 //
 // A crash between PubAck and record leaves no record; the redelivery is then
 // published again and the stream's dedup window drops the copy.
@@ -101,19 +105,31 @@ func (r frameRecords) create(ctx context.Context, messageID, state string) error
 	return nil
 }
 
-// storeFinal puts the final reply into the invocation's record.
-func (r frameRecords) storeFinal(ctx context.Context, reply *flow.Reply) error {
-	for range 5 {
-		rec, rev, err := r.get(ctx, reply.InvocationID)
-		if err != nil {
-			return err
+// storeFinal records the final reply as sent in the invocation's record.
+// rec and rev are the record as read before the SEND (nil, 0: there was
+// none). The first final stays: a record that holds another final by now (a
+// second bridge sent one meanwhile) is kept, and ErrLaterFinal returned.
+func (r frameRecords) storeFinal(ctx context.Context, reply *flow.Reply, rec *FrameRecord, rev uint64) error {
+	key := FrameKey(reply.InvocationID)
+	for try := range 5 {
+		if try > 0 { // someone else wrote the record meanwhile
+			var err error
+			if rec, rev, err = r.get(ctx, reply.InvocationID); err != nil {
+				return err
+			}
 		}
 		if rec == nil {
-			rec = &FrameRecord{MessageID: reply.InvocationID, State: StatePublished, At: time.Now().UTC()}
+			rec, rev = &FrameRecord{MessageID: reply.InvocationID, State: StatePublished, At: time.Now().UTC()}, 0
+		}
+		if rec.Final != nil {
+			if rec.Final.ID == reply.ID {
+				return nil
+			}
+			return fmt.Errorf("%w: %s, kept; %s was also sent", ErrLaterFinal, rec.Final.ID, reply.ID)
 		}
 		rec.Final, rec.FinalAt = reply, time.Now().UTC()
 		b, _ := json.Marshal(rec)
-		key := FrameKey(reply.InvocationID)
+		var err error
 		if rev == 0 {
 			_, err = r.kv.Create(ctx, key, b)
 		} else {

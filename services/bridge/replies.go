@@ -4,89 +4,133 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
-	"github.com/go-stomp/stomp/v3"
-	"github.com/go-stomp/stomp/v3/frame"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/irisflow/irisflow/pkg/flow"
 	"github.com/irisflow/irisflow/pkg/resilient"
 )
 
-// ErrDisconnected is the transient error of a reply that arrives while the
-// broker is unreachable: the reply is Nak'ed with a delay and sent later.
+// ErrDisconnected is the transient error of a reply still waiting for a
+// broker connection when the bridge shuts down: it is Nak'ed and sent by
+// the next bridge.
 var ErrDisconnected = errors.New("bridge: not connected to the broker")
 
 // ErrRefused marks a reply the broker answered with an ERROR frame (e.g.
 // "User … is not authorized to write to: queue://acks.…").
 var ErrRefused = errors.New("bridge: broker refused the reply")
 
+// ErrLaterFinal marks a final reply for an invocation that already has one
+// in its frame record: it is dead-lettered, never sent, so that Resilient
+// sees one final reply per invocation.
+var ErrLaterFinal = errors.New("bridge: invocation already has a final reply")
+
 const (
-	// replyRetry is the redelivery delay of a reply that could not be sent.
+	// replyRetry is the redelivery delay of a reply Nak'ed on shutdown.
 	replyRetry = time.Second
-	// connWait is how long a reply waits for a broker connection before it
-	// is Nak'ed: while the broker is down, replies wait in order, one at a
-	// time, instead of cycling through REPLIES with a log line each.
-	connWait = 10 * time.Second
 	// refusedLimit is how many times a reply the broker refuses is tried
-	// before it is dead-lettered. go-stomp closes the connection on every
-	// ERROR, so a reply the broker will never take must not be retried for
-	// ever: each try cuts the frames of every destination. The reconnect
-	// backoff spaces the tries.
+	// before it is dead-lettered. The broker closes the connection on
+	// every ERROR, so a reply it will never take must not be retried for
+	// ever: each try cuts the reply connection. The reconnect backoff
+	// spaces the tries.
 	refusedLimit = 5
 )
 
+// replyOrder is the reply consumer's OrderKey: the invocation, the
+// Nats-Msg-Id "<invocation>#<seq>" up to its last '#'. An invocation's
+// replies are sent one after the other (the next after the previous one's
+// RECEIPT); replies of different invocations are in flight together.
+func replyOrder(msg jetstream.Msg) string {
+	id := msg.Headers().Get(jetstream.MsgIDHeader)
+	if i := strings.LastIndexByte(id, '#'); i >= 0 {
+		return id[:i]
+	}
+	return id
+}
+
 // sendReply is the REPLIES handler: SEND the reply to its reply-to with a
 // receipt; the JetStream message is acked (by flow.Consume) only after the
-// receipt. A final reply is stored in the invocation's frame record.
+// receipt. Many run at once (Config.ReplyConcurrency), ordered per
+// invocation by replyOrder.
 //
-// A reply the broker refuses (an ERROR frame answering the SEND) is tried
-// again on the next connection (go-stomp closes one on every ERROR), up to
-// refusedLimit tries, then dead-lettered with the broker's reason.
+// A final reply is sent at most once per invocation: the frame record
+// decides (see FrameRecord), not REPLIES' dedup window, which nats-server
+// forgets on a restart. A final already recorded as sent is acked without
+// a SEND; a different, later final is dead-lettered.
+//
+// While the broker is unreachable, or when the connection drops with the
+// SEND unreceipted, the reply waits for the next connection and is sent
+// there (the consumer keeps it with InProgress). A reply the broker refuses
+// (an ERROR frame answering its SEND) is tried on the next connections up
+// to refusedLimit times, then dead-lettered with the broker's reason.
 func (b *bridge) sendReply(ctx context.Context, msg jetstream.Msg) error {
 	r, err := flow.Decode[flow.Reply](msg.Data())
 	if err != nil {
 		return flow.Permanent(err)
 	}
-	var last *link
-	for try := 1; ; try++ {
-		conn := b.links.wait(ctx, connWait, last)
+	log := b.log.With("invocation", r.InvocationID, "reply_id", r.ID, "correlation_id", r.CorrelationID, "final", r.Final)
+	var (
+		rec *FrameRecord
+		rev uint64
+	)
+	if r.Final {
+		if err := retry(ctx, func() error {
+			var err error
+			rec, rev, err = b.records.get(ctx, r.InvocationID)
+			return err
+		}); err != nil {
+			return &flow.RetryAfter{Err: err, Delay: replyRetry}
+		}
+		if rec != nil && rec.Final != nil {
+			if rec.Final.ID == r.ID {
+				log.Info("final reply already sent; not sending it again")
+				return nil
+			}
+			return flow.Permanent(fmt.Errorf("%w: %s was sent at %s; the later final %s is not sent",
+				ErrLaterFinal, rec.Final.ID, rec.FinalAt.Format(time.RFC3339), r.ID))
+		}
+	}
+	headers := []string{}
+	if r.CorrelationID != "" {
+		headers = append(headers, resilient.HeaderCorrelationID, r.CorrelationID)
+	}
+	var last *replyConn
+	for try := 1; ; {
+		conn := b.replyLinks.wait(ctx, 0, last)
 		if conn == nil {
 			return &flow.RetryAfter{Err: ErrDisconnected, Delay: replyRetry}
 		}
-		err := b.send(conn, r)
+		err := conn.send(ctx, r.ReplyTo, "application/json", r.Message, headers...)
 		if err == nil {
 			break
 		}
-		m, refused := brokerRefusal(err)
-		if !refused {
-			return &flow.RetryAfter{Err: err, Delay: replyRetry}
+		if ctx.Err() != nil {
+			return &flow.RetryAfter{Err: fmt.Errorf("send reply %s: %w", r.ID, err), Delay: replyRetry}
 		}
-		err = fmt.Errorf("%w: reply %s to %s (correlation-id %s), try %d of %d: %s", ErrRefused, r.ID, r.ReplyTo, r.CorrelationID, try, refusedLimit, m)
+		last = conn
+		var refused *refusalError
+		if !errors.As(err, &refused) {
+			log.Debug("reply connection lost before the RECEIPT; sending again on the next one", "err", err)
+			continue
+		}
+		err = fmt.Errorf("%w: reply %s to %s (correlation-id %s), try %d of %d: %s", ErrRefused, r.ID, r.ReplyTo, r.CorrelationID, try, refusedLimit, refused.message)
 		if try >= refusedLimit {
 			return flow.Permanent(err)
 		}
-		b.log.Warn("broker refused a reply; trying again on the next connection", "err", err)
-		last = conn
+		log.Warn("broker refused a reply; trying again on the next connection", "err", err)
+		try++
 	}
 	if r.Final {
-		if err := b.records.storeFinal(ctx, r); err != nil {
-			b.log.Warn("final reply sent but not stored in the frame record", "reply_id", r.ID, "err", err)
+		if err := b.records.storeFinal(ctx, r, rec, rev); err != nil {
+			if errors.Is(err, ErrLaterFinal) { // two bridges raced; the first stays
+				log.Error("a second final reply was sent; the frame record keeps the first", "err", err)
+			} else {
+				log.Warn("final reply sent but not stored in the frame record", "err", err)
+			}
 		}
 	}
-	b.log.Debug("reply sent", "reply_id", r.ID, "correlation_id", r.CorrelationID, "final", r.Final)
-	return nil
-}
-
-// send SENDs one reply and waits for the broker's receipt.
-func (b *bridge) send(conn *link, r *flow.Reply) error {
-	var opts []func(*frame.Frame) error
-	if r.CorrelationID != "" {
-		opts = append(opts, stomp.SendOpt.Header(resilient.HeaderCorrelationID, r.CorrelationID))
-	}
-	if err := conn.sendReceipted(b.receiptTimeout, r.ReplyTo, "application/json", r.Message, opts...); err != nil {
-		return fmt.Errorf("send reply %s to %s: %w", r.ID, r.ReplyTo, err)
-	}
+	log.Debug("reply sent")
 	return nil
 }

@@ -105,8 +105,8 @@ func (d *dialer) dial(ctx context.Context) (*link, error) {
 		stomp.ConnOpt.Host(host),
 		stomp.ConnOpt.AcceptVersion(stomp.V12),
 		stomp.ConnOpt.HeartBeat(d.cfg.HeartBeat, d.cfg.HeartBeat),
-		stomp.ConnOpt.HeartBeatError(d.cfg.HeartBeat),
-		stomp.ConnOpt.RcvReceiptTimeout(0), // bounded by link.sendReceipted instead
+		stomp.ConnOpt.HeartBeatError(d.cfg.HeartBeat/2), // dead after the broker's interval + half of ours
+		stomp.ConnOpt.RcvReceiptTimeout(0),              // see link; replies go on replyConn
 		stomp.ConnOpt.UnsubscribeReceiptTimeout(unsubscribeWait),
 		stomp.ConnOpt.DisconnectReceiptTimeout(disconnectWait),
 	)
