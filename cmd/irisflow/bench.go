@@ -2,162 +2,173 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
-	"text/tabwriter"
+	"runtime/pprof"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
-
-	soarsim "github.com/irisflow/irisflow/sim/resilient/soar"
 )
 
 func init() { addCommand(newBenchCmd) }
-
-type benchOptions struct {
-	demoOptions
-	domains   int
-	artifacts int
-}
 
 func newBenchCmd() *cobra.Command {
 	var o benchOptions
 	cmd := &cobra.Command{
 		Use:   "bench",
-		Short: "Measure the whole pipeline on the simulators: profiles/s cold and warm, Iris calls, playbook writes/s",
-		Long: `Start the demo's environment (embedded NATS, simulators, PostgreSQL) and measure, through
-STOMP → bridge → JetStream → enricher/writer → replies:
+		Short: "Measure the whole pipeline on the simulators: invocations/s, latency, Iris requests, writes, nothing lost",
+		Long: `Start the demo's environment (embedded NATS, the Iris and SOAR simulators, PostgreSQL, an
+embedded STOMP broker or --stomp-url) and drive irisflow through STOMP as SOAR does:
+STOMP → bridge → JetStream → enricher/pivoter/writer → replies → SOAR.
 
-  cold    --domains profile invocations of distinct domains nobody asked for before:
-          throughput, and how many Iris requests the batcher needed (≤100 domains each);
-  warm    the same invocations again, answered from the PostgreSQL cache (0 Iris requests);
-  playbook --artifacts artifact events on a new incident: the automatic playbook's
-          profile + row + notes, until every write has landed in Resilient.
+A run is a warm-up pass (--distinct domains profiled once, cold: it measures the
+batching) and the measured pass: --invocations N (or --duration D) invocations of
+--mode over the same --distinct domains, so most are answered from the cache
+(--distinct 0: every invocation a new domain, all cold, no warm-up). The closed loop
+keeps --concurrency invocations in flight; --rate R offers R invocations/s (open loop).
 
-Figures depend on the machine; docs/benchmarks.md records them with this command.`,
+  profile   the drop-in function Profile Domain with Iris
+  playbook  DNS Name "artifact created" rule actions: the automatic playbook
+            (profile, row, notes), until every write has landed
+  pivot     the function Auto Pivot with Iris on an incident (its new artifacts come
+            back as rule actions, counted as follow-ups)
+  mixed     6 profile : 3 playbook : 1 pivot
+
+--replicas enricher=3,writer=3 runs those services as processes of their own binaries
+(built from services/*/cmd/* into a temporary directory, or taken from --bin-dir); the
+others run inside the bench. --seed-style adds a pass the seed app's way (one Iris
+Investigate request per artifact, no cache, 25 workers, as fn_domaintools on
+resilient-circuits does) on the same simulators and prints irisflow's rate over it.
+
+Every pass counts, from the SOAR and Resilient simulators' side, lost invocations (no
+final reply), duplicate final replies, duplicate and missing writes; the command fails
+when any is non-zero. --json prints one object per pass. Figures depend on the machine;
+docs/benchmarks.md records them with the commands that reproduce them.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := o.validate(); err != nil {
+				return err
+			}
 			ctx, cancel := context.WithTimeout(cmd.Context(), o.timeout)
 			defer cancel()
 			o.noAutoPivot = true // the playbook pass measures profiling and writes
-			return runBench(ctx, cmd.OutOrStdout(), o)
+			return runBench(ctx, cmd.OutOrStdout(), &o)
 		},
 	}
 	f := cmd.Flags()
-	f.IntVar(&o.domains, "domains", 1000, "profile invocations per pass")
-	f.IntVar(&o.artifacts, "artifacts", 200, "artifact events for the playbook pass")
-	f.BoolVar(&o.json, "json", false, "print the figures as JSON")
-	f.StringVar(&o.stompURL, "stomp-url", "", "use this external STOMP broker (e.g. ActiveMQ) instead of the embedded one")
-	f.DurationVar(&o.timeout, "timeout", 10*time.Minute, "give up after this long")
+	f.StringVar(&o.mode, "mode", modeProfile, "what each invocation asks: profile, playbook, pivot or mixed")
+	f.IntVar(&o.invocations, "invocations", 20000, "invocations in the measured pass (0 with --duration)")
+	f.DurationVar(&o.duration, "duration", 0, "send for this long instead of --invocations")
+	f.Float64Var(&o.rate, "rate", 0, "offer this many invocations/s (open loop); 0 = closed loop")
+	f.IntVar(&o.concurrency, "concurrency", 1000, "invocations in flight in the closed loop")
+	f.IntVar(&o.distinct, "distinct", 1000, "distinct domains the invocations cycle through (cache-hit mix); 0 = a new domain each")
+	f.BoolVar(&o.warmup, "warmup", true, "profile the --distinct domains once before the measured pass (the cold pass)")
+	f.DurationVar(&o.drain, "drain", 30*time.Second, "count an invocation lost when no reply came for this long after the last one")
+	f.DurationVar(&o.irisLatency, "iris-latency", 0, "latency the Iris simulator adds to every request")
+	f.IntVar(&o.irisQuota, "iris-quota", 0, "Iris requests/min: the simulator answers 503 above it, and irisflow's shared quota is set to it; 0 = none")
+	f.DurationVar(&o.restLatency, "rest-latency", 0, "latency the Resilient REST simulator adds to every request")
+	f.Float64Var(&o.restRate, "rest-rate", 10000, "irisflow's REST writes/s per org (resilient.rate_per_second)")
+	f.StringVar(&o.replicasArg, "replicas", "", "run services as separate processes, e.g. enricher=3,writer=3")
+	f.StringVar(&o.binDir, "bin-dir", "", "take the --replicas binaries from this directory instead of building them")
+	f.BoolVar(&o.seedStyle, "seed-style", false, "add a pass the seed app's way and print the ratio")
+	f.IntVar(&o.seedInvocations, "seed-invocations", 2000, "invocations of the seed-style pass (at most --invocations)")
+	f.StringVar(&o.stompURL, "stomp-url", "", "use this external STOMP broker (e.g. ActiveMQ, stomp://127.0.0.1:61613) instead of the embedded one")
 	f.StringVar(&o.dbURL, "database-url", "", "PostgreSQL URL (default as for demo)")
+	f.BoolVar(&o.json, "json", false, "print one JSON object per pass")
+	f.StringVar(&o.progress, "progress", "auto", "progress bar on stderr: auto (when a terminal), on, off")
+	f.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the bench process (simulators and in-process services) to this file")
+	f.DurationVar(&o.timeout, "timeout", 10*time.Minute, "give up after this long")
 	return cmd
 }
 
-// benchPass is one measured pass.
-type benchPass struct {
-	Name         string  `json:"name"`
-	Messages     int     `json:"messages"`
-	Seconds      float64 `json:"seconds"`
-	PerSecond    float64 `json:"per_second"`
-	IrisRequests int64   `json:"iris_requests"`
-	Writes       int     `json:"writes,omitempty"`
-}
-
-func runBench(ctx context.Context, out io.Writer, o benchOptions) error {
+// runBench starts the environment, runs the passes, prints them and fails
+// when a pass lost or duplicated anything.
+func runBench(ctx context.Context, out io.Writer, o *benchOptions) error {
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	env, err := startDemo(ctx, log, o.demoOptions)
-	if env != nil {
-		defer env.close()
+	if o.seedStyle && o.mode != modeProfile {
+		return errors.New("--seed-style compares profile passes: use it with --mode profile")
+	}
+	distinct := o.distinct
+	if distinct == 0 && o.invocations > 0 {
+		distinct = o.invocations
+	}
+	if distinct == 0 { // --duration with a new domain each: as many as the universe has
+		distinct = 100000
+	}
+	b, err := startBenchEnv(ctx, log, o, distinct+100)
+	if b.demoEnv != nil {
+		defer b.close()
 	}
 	if err != nil {
 		return err
 	}
-	runCtx, stop := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- env.pipeline.Run(runCtx) }()
-	defer func() { stop(); <-done }()
-
-	domains := env.iris.Domains()
-	if len(domains) < o.domains+o.artifacts {
-		return fmt.Errorf("bench: the simulator has %d domains, want %d", len(domains), o.domains+o.artifacts)
+	domains := b.iris.Domains()
+	if len(domains) < distinct {
+		return fmt.Errorf("bench: the Iris simulator has %d domains, want %d", len(domains), distinct)
 	}
-	profileSet, playbookSet := domains[:o.domains], domains[o.domains:o.domains+o.artifacts]
+	domains = domains[:distinct]
+
+	if o.cpuProfile != "" {
+		f, err := os.Create(o.cpuProfile)
+		if err != nil {
+			return fmt.Errorf("bench: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("bench: %w", err)
+		}
+		defer pprof.StopCPUProfile()
+	}
+
+	var specs []passSpec
+	if o.warmup && o.distinct > 0 {
+		specs = append(specs, passSpec{name: "cold", mode: modeProfile, invocations: len(domains), concurrency: o.concurrency, domains: domains, soar: b.soar})
+	}
+	measured := passSpec{name: o.mode, mode: o.mode, invocations: o.invocations, duration: o.duration, rate: o.rate,
+		concurrency: o.concurrency, domains: domains, soar: b.soar}
+	if o.invocations == 0 {
+		measured.name += " " + o.duration.String()
+	}
+	specs = append(specs, measured)
+	if o.seedStyle {
+		n := o.seedInvocations
+		if o.invocations > 0 {
+			n = min(n, o.invocations)
+		}
+		specs = append(specs, passSpec{name: "seed-style", mode: modeProfile, invocations: n, rate: o.rate,
+			concurrency: o.concurrency, domains: domains, soar: b.seed})
+	}
 
 	var passes []benchPass
-	for _, name := range []string{"cold profile", "warm profile (cache)"} {
-		p, err := benchProfiles(ctx, env, name, profileSet)
+	for _, s := range specs {
+		p, err := b.runPass(ctx, s)
 		if err != nil {
 			return err
 		}
 		passes = append(passes, p)
 	}
-	p, err := benchPlaybook(ctx, env, playbookSet)
+	if o.seedStyle {
+		seed := &passes[len(passes)-1]
+		seed.SeedRatio = round2(ratio(passes[len(passes)-2].PerSecond, seed.PerSecond))
+	}
+	if o.json {
+		err = writeJSONPasses(out, passes)
+	} else {
+		err = writeTextPasses(out, passes)
+	}
 	if err != nil {
 		return err
 	}
-	passes = append(passes, p)
-
-	if o.json {
-		enc := json.NewEncoder(out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(passes)
-	}
-	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "PASS\tMESSAGES\tSECONDS\tPER SECOND\tIRIS REQUESTS\tWRITES")
+	var failures []string
 	for _, p := range passes {
-		fmt.Fprintf(tw, "%s\t%d\t%.2f\t%.0f\t%d\t%d\n", p.Name, p.Messages, p.Seconds, p.PerSecond, p.IrisRequests, p.Writes)
+		failures = append(failures, p.failures()...)
 	}
-	return tw.Flush()
-}
-
-// benchProfiles sends one profile invocation per domain, all at once, and
-// waits for every final reply.
-func benchProfiles(ctx context.Context, env *demoEnv, name string, domains []string) (benchPass, error) {
-	before := env.iris.Counters().Requests
-	start := time.Now()
-	invs := make([]soarsim.Invocation, 0, len(domains))
-	for _, d := range domains {
-		inv, err := env.soar.InvokeFunction(ctx, "domaintools_profile_domain_with_iris", map[string]any{"dt_domain_name": d})
-		if err != nil {
-			return benchPass{}, err
-		}
-		invs = append(invs, inv)
+	if len(failures) > 0 {
+		return fmt.Errorf("bench: %s", strings.Join(failures, "; "))
 	}
-	for _, inv := range invs {
-		final, err := env.soar.Await(ctx, inv.CorrelationID)
-		if err != nil {
-			return benchPass{}, err
-		}
-		if final.Complete && final.MessageType != 0 {
-			return benchPass{}, errors.New("bench: error reply: " + final.Message)
-		}
-	}
-	secs := time.Since(start).Seconds()
-	return benchPass{Name: name, Messages: len(domains), Seconds: secs, PerSecond: float64(len(domains)) / secs,
-		IrisRequests: env.iris.Counters().Requests - before}, nil
-}
-
-// benchPlaybook sends artifact events for a new incident and waits until
-// every write has landed.
-func benchPlaybook(ctx context.Context, env *demoEnv, domains []string) (benchPass, error) {
-	incident := env.sim.CreateIncident(demoOrg, "irisflow bench")
-	before := env.iris.Counters().Requests
-	start := time.Now()
-	for _, d := range domains {
-		a := env.sim.AddArtifact(demoOrg, incident, 2, d)
-		if _, err := env.soar.SendArtifactAction(ctx, incident, soarsim.Artifact{ID: a.ID, Value: d}); err != nil {
-			return benchPass{}, err
-		}
-	}
-	if err := settle(ctx, env); err != nil {
-		return benchPass{}, err
-	}
-	secs := time.Since(start).Seconds()
-	writes := len(env.sim.Notes(demoOrg, incident)) + len(env.sim.Rows(demoOrg, incident, "domaintools_results"))
-	return benchPass{Name: "automatic playbook", Messages: len(domains), Seconds: secs, PerSecond: float64(len(domains)) / secs,
-		IrisRequests: env.iris.Counters().Requests - before, Writes: writes}, nil
+	return nil
 }

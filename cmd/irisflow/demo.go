@@ -29,6 +29,17 @@ type demoOptions struct {
 	dbURL    string
 	// noAutoPivot turns the automatic playbook's auto-pivot off (bench).
 	noAutoPivot bool
+	// tune adjusts the simulators and the configuration before they start (bench).
+	tune envTuning
+}
+
+// envTuning are the benchmark's adjustments of the demo's environment; a
+// nil function leaves its part as the demo has it.
+type envTuning struct {
+	iris   func(*irissim.Config)
+	rest   func(*resilientsim.Config)
+	soar   func(*soarsim.Config)
+	config func(*config.Config)
 }
 
 func newDemoCmd() *cobra.Command {
@@ -156,6 +167,9 @@ func startDemo(ctx context.Context, log *slog.Logger, o demoOptions) (*demoEnv, 
 
 	icfg := irissim.DefaultConfig()
 	icfg.Universe, icfg.Seed = 20000, 1
+	if o.tune.iris != nil {
+		o.tune.iris(&icfg)
+	}
 	if env.iris, err = irissim.New(icfg); err != nil {
 		return env, err
 	}
@@ -165,7 +179,11 @@ func startDemo(ctx context.Context, log *slog.Logger, o demoOptions) (*demoEnv, 
 	}
 	env.closers = append(env.closers, func() { _ = stopIris(context.Background()) })
 
-	env.sim = resilientsim.New(resilientsim.Config{})
+	rcfg := resilientsim.Config{}
+	if o.tune.rest != nil {
+		o.tune.rest(&rcfg)
+	}
+	env.sim = resilientsim.New(rcfg)
 	restURL, stopREST, err := env.sim.Start("127.0.0.1:0")
 	if err != nil {
 		return env, err
@@ -181,7 +199,11 @@ func startDemo(ctx context.Context, log *slog.Logger, o demoOptions) (*demoEnv, 
 		env.closers = append(env.closers, func() { _ = b.Close() })
 		stompURL = b.URL()
 	}
-	if env.soar, err = soarsim.New(soarsim.Config{BrokerURL: stompURL, Sim: env.sim}); err != nil {
+	scfg := soarsim.Config{BrokerURL: stompURL, Sim: env.sim}
+	if o.tune.soar != nil {
+		o.tune.soar(&scfg)
+	}
+	if env.soar, err = soarsim.New(scfg); err != nil {
 		return env, err
 	}
 	env.closers = append(env.closers, func() { _ = env.soar.Close() })
@@ -196,6 +218,9 @@ func startDemo(ctx context.Context, log *slog.Logger, o demoOptions) (*demoEnv, 
 		Resilient:   config.Resilient{URL: restURL, APIKeyID: resilientsim.DefaultAPIKeyID, APIKeySecret: resilientsim.DefaultAPIKeySecret, RatePerSecond: 200},
 		Iris:        config.Iris{URL: irisURL, User: "demo", Key: "demo-key", PerMinute: 6000},
 		Playbook:    config.Playbook{AutoPivot: &autoPivot},
+	}
+	if o.tune.config != nil {
+		o.tune.config(env.cfg)
 	}
 	env.cfg.Defaults()
 	// The drop-in workflows of part 1 are not artifact events, and part 2's

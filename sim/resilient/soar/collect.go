@@ -98,6 +98,9 @@ func (s *SOAR) record(messageID, cid string, body []byte) {
 	s.replies[cid] = append(s.replies[cid], *ack)
 	close(s.notify)
 	s.notify = make(chan struct{})
+	if s.cfg.OnReply != nil {
+		s.cfg.OnReply(cid, *ack)
+	}
 }
 
 // Replies returns every reply received so far for the correlation-id, in

@@ -52,6 +52,11 @@ type Config struct {
 	ReceiptTimeout time.Duration
 	// Logger receives connection losses and reconnections. Default: discard.
 	Logger *slog.Logger
+	// OnReply, when set, is called with every reply recorded (a broker
+	// redelivery of the same message is not), as it arrives, with the
+	// simulator's lock held: it must not block or call the SOAR. The
+	// benchmark times final replies with it.
+	OnReply func(correlationID string, ack resilient.Ack)
 }
 
 func (c Config) withDefaults() Config {

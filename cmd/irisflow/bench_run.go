@@ -1,0 +1,267 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/irisflow/irisflow/pkg/seed"
+	irissim "github.com/irisflow/irisflow/sim/iris"
+	soarsim "github.com/irisflow/irisflow/sim/resilient/soar"
+)
+
+// passSpec is one measured pass.
+type passSpec struct {
+	name        string
+	mode        string
+	invocations int           // or, when 0, send for duration
+	duration    time.Duration //
+	rate        float64       // open loop; 0 = closed loop of concurrency
+	concurrency int
+	domains     []string // invocation i asks for domains[i % len]
+	soar        *soarsim.SOAR
+}
+
+// kind is what invocation i of a pass of mode asks.
+func kind(mode string, i int) string {
+	if mode != modeMixed {
+		return mode
+	}
+	switch i % 10 {
+	case 6, 7, 8:
+		return modePlaybook
+	case 9:
+		return modePivot
+	default:
+		return modeProfile
+	}
+}
+
+// passLoad is what a pass sent besides the tracker's record: the incidents
+// it created and, per incident, the domains whose artifact events must
+// each end in one row (or a not-found note).
+type passLoad struct {
+	kinds     map[string]int
+	incidents []int64
+	expect    map[int64][]string
+	cycle     map[int]int64 // domain cycle → its incident
+}
+
+// runPass sends the pass's invocations, waits for their final replies (and,
+// when the pass wrote to incidents, until every write landed) and measures.
+func (b *benchEnv) runPass(ctx context.Context, spec passSpec) (benchPass, error) {
+	closedLoop := 0
+	if spec.rate == 0 {
+		closedLoop = spec.concurrency
+	}
+	tr := newTracker(closedLoop)
+	b.tr.Store(tr)
+	defer b.tr.Store(nil)
+	irisBefore := b.iris.Counters()
+	sentBefore := len(spec.soar.Sent())
+	load := &passLoad{kinds: map[string]int{}, expect: map[int64][]string{}, cycle: map[int]int64{}}
+
+	bar := startProgress(b.o.progress, spec, tr)
+	start := time.Now()
+	err := b.send(ctx, spec, tr, load, start)
+	sendSecs := time.Since(start).Seconds()
+	if err == nil {
+		err = awaitAnswers(ctx, tr, b.o.drain)
+	}
+	bar.stop()
+	if err != nil {
+		return benchPass{}, err
+	}
+	lats, last := tr.latencies()
+	p := benchPass{
+		Name: spec.name, Mode: spec.mode, Invocations: len(tr.ids()), Kinds: load.kinds,
+		LatencyMS: latencies(lats),
+	}
+	if spec.rate > 0 {
+		p.Loop, p.OfferedPerSecond = "open", spec.rate
+		p.SentPerSecond = round2(float64(p.Invocations) / sendSecs)
+	} else {
+		p.Loop, p.Concurrency = "closed", spec.concurrency
+	}
+	if !last.IsZero() {
+		p.Seconds = round2(last.Sub(start).Seconds())
+		p.PerSecond = round2(ratio(float64(len(lats)), last.Sub(start).Seconds()))
+	}
+
+	own := tr.ids()
+	if load.kinds[modePlaybook]+load.kinds[modePivot] > 0 {
+		b.awaitWrites(ctx, load, start, &p)
+	}
+	rt := tally(own, spec.soar.Replies)
+	followUps := followUpIDs(spec.soar.Sent()[sentBefore:], own)
+	ft := tally(followUps, spec.soar.Replies)
+	p.FollowUps = len(followUps)
+	p.Lost, p.DuplicateReplies = rt.Lost+ft.Lost, rt.DuplicateReplies+ft.DuplicateReplies
+	p.ErrorReplies, p.OutOfOrder = rt.ErrorReplies+ft.ErrorReplies, rt.OutOfOrder+ft.OutOfOrder
+	wt := tallyWrites(b.sim, demoOrg, load)
+	p.Writes, p.DuplicateWrites, p.LostWrites = wt.writes, wt.duplicates, wt.missing
+
+	irisDelta(&p, irisBefore, b.iris.Counters(), load.kinds[modeProfile]+load.kinds[modePlaybook]+len(followUps))
+	p.MaxRSSMiB = b.rss()
+	if b.replicas != nil {
+		if err := b.replicas.check(); err != nil {
+			return p, err
+		}
+	}
+	return p, nil
+}
+
+// send sends the pass's invocations: in the closed loop as soon as a slot
+// is free, in the open loop invocation i at start + i/rate.
+func (b *benchEnv) send(ctx context.Context, spec passSpec, tr *tracker, load *passLoad, start time.Time) error {
+	for i := 0; ; i++ {
+		if spec.invocations > 0 && i >= spec.invocations {
+			return nil
+		}
+		if spec.invocations == 0 && time.Since(start) >= spec.duration {
+			return nil
+		}
+		if spec.rate > 0 {
+			at := start.Add(time.Duration(float64(i) / spec.rate * float64(time.Second)))
+			if d := time.Until(at); d > 0 {
+				select {
+				case <-ctx.Done():
+					return ctx.Err()
+				case <-time.After(d):
+				}
+			}
+		} else if !tr.acquire(ctx.Done()) {
+			return ctx.Err()
+		}
+		inv, err := b.invoke(ctx, spec, load, i)
+		if err != nil {
+			tr.abandon()
+			return fmt.Errorf("bench %s: invocation %d: %w", spec.name, i, err)
+		}
+		tr.sent(inv.CorrelationID, inv.SentAt)
+	}
+}
+
+// invoke sends invocation i of the pass.
+func (b *benchEnv) invoke(ctx context.Context, spec passSpec, load *passLoad, i int) (soarsim.Invocation, error) {
+	domain := spec.domains[i%len(spec.domains)]
+	k := kind(spec.mode, i)
+	load.kinds[k]++
+	switch k {
+	case modePlaybook:
+		inc := load.incident(b, spec.name, i/len(spec.domains))
+		a := b.sim.AddArtifact(demoOrg, inc, 2, domain)
+		load.expect[inc] = append(load.expect[inc], domain)
+		return spec.soar.SendArtifactAction(ctx, inc, soarsim.Artifact{ID: a.ID, Value: domain})
+	case modePivot:
+		inc := load.incident(b, spec.name, i/len(spec.domains))
+		return spec.soar.InvokeFunction(ctx, "domaintools_auto_pivot_with_iris",
+			map[string]any{"dt_domain_name": domain, "incident_id": inc}, soarsim.WithWorkflow("domaintools_auto_pivot_with_iris"))
+	default:
+		return spec.soar.InvokeFunction(ctx, "domaintools_profile_domain_with_iris", map[string]any{"dt_domain_name": domain})
+	}
+}
+
+// incident is the incident of one cycle through the pass's domains (an
+// incident holds each DNS Name once).
+func (l *passLoad) incident(b *benchEnv, pass string, cycle int) int64 {
+	if id, ok := l.cycle[cycle]; ok {
+		return id
+	}
+	id := b.sim.CreateIncident(demoOrg, fmt.Sprintf("irisflow bench: %s #%d", pass, cycle+1))
+	l.cycle[cycle] = id
+	l.incidents = append(l.incidents, id)
+	return id
+}
+
+// awaitAnswers waits until every sent invocation has its final reply, or
+// until no new final reply came for drain (the rest count as lost).
+func awaitAnswers(ctx context.Context, tr *tracker, drain time.Duration) error {
+	t := time.NewTicker(10 * time.Millisecond)
+	defer t.Stop()
+	lastAnswered, lastChange := -1, time.Now()
+	for {
+		sent, answered := tr.progress()
+		if answered >= sent {
+			return nil
+		}
+		if answered != lastAnswered {
+			lastAnswered, lastChange = answered, time.Now()
+		} else if time.Since(lastChange) > drain {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("bench: %d of %d invocations answered: %w", answered, sent, ctx.Err())
+		case <-t.C:
+		}
+	}
+}
+
+// awaitWrites waits until the pipeline is idle (every follow-up answered,
+// every consumer drained) and the incidents' writes stop changing, then
+// records how long the writes took.
+func (b *benchEnv) awaitWrites(ctx context.Context, load *passLoad, start time.Time, p *benchPass) {
+	sctx, cancel := context.WithTimeout(ctx, b.o.drain)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- settle(sctx, b.demoEnv) }()
+	count, changed := -1, time.Now()
+	t := time.NewTicker(50 * time.Millisecond)
+	defer t.Stop()
+	for {
+		if n := countWrites(b.sim, demoOrg, load.incidents); n != count {
+			count, changed = n, time.Now()
+		}
+		select {
+		case err := <-done:
+			if err != nil {
+				p.Unsettled = err.Error()
+			}
+			p.WriteSeconds = round2(changed.Sub(start).Seconds())
+			p.WritesPerSecond = round2(ratio(float64(countWrites(b.sim, demoOrg, load.incidents)), changed.Sub(start).Seconds()))
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// followUpIDs are the invocations the SOAR simulator sent on its own
+// during the pass (its artifact rule, for artifacts irisflow created).
+func followUpIDs(sent []soarsim.Invocation, own []string) []string {
+	mine := make(map[string]bool, len(own))
+	for _, id := range own {
+		mine[id] = true
+	}
+	var out []string
+	for _, inv := range sent {
+		if !mine[inv.CorrelationID] {
+			out = append(out, inv.CorrelationID)
+		}
+	}
+	return out
+}
+
+// irisDelta fills the Iris figures of a pass from the simulator's counters;
+// profiled is how many invocations needed a profile (for the cache-hit ratio;
+// follow-ups are playbook actions).
+func irisDelta(p *benchPass, before, after irissim.Counters, profiled int) {
+	p.IrisRequests = after.Requests - before.Requests
+	p.Quota503s = after.Errors503 - before.Errors503
+	var lookups int64
+	for ep, n := range after.ByEndpoint {
+		if strings.Contains(ep, "iris-investigate") || strings.Contains(ep, "iris-enrich") {
+			lookups += n - before.ByEndpoint[ep]
+		}
+	}
+	domains := after.Domains - before.Domains
+	p.IrisDomains = domains
+	p.DomainsPerRequest = round2(ratio(float64(domains), float64(lookups)))
+	if profiled > 0 {
+		p.CacheHitRatio = round2(max(0, 1-float64(domains)/float64(profiled)))
+	}
+}
+
+// notFound is the note of a domain Iris has no data for (instead of a row).
+func notFound(domain string) string { return seed.NoteDomainNotFound(domain) }

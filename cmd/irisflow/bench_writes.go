@@ -1,0 +1,62 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/irisflow/irisflow/pkg/resilient"
+	resilientsim "github.com/irisflow/irisflow/sim/resilient"
+)
+
+// writeTally is what landed on a pass's incidents, read from the Resilient
+// simulator.
+type writeTally struct {
+	writes     int // notes and rows
+	duplicates int // a row of a domain, or a note text, beyond the first on its incident
+	missing    int // artifact events whose row (or not-found note) never landed
+}
+
+// tallyWrites counts the writes on the pass's incidents. Every note text of
+// the automatic playbook and of the auto-pivot names its domain, and an
+// incident holds each domain once (one incident per cycle of the pass's
+// domains), so a repeated row domain or note text is a duplicate write.
+func tallyWrites(sim *resilientsim.Sim, org int64, load *passLoad) writeTally {
+	var t writeTally
+	for _, inc := range load.incidents {
+		rows := map[string]int{}
+		for _, r := range sim.Rows(org, inc, resilient.ResultsTable) {
+			rows[cellString(r.Cells["domain_name"])]++
+		}
+		notes := map[string]int{}
+		for _, n := range sim.Notes(org, inc) {
+			notes[n.Text.Content]++
+		}
+		for _, m := range []map[string]int{rows, notes} {
+			for _, n := range m {
+				t.writes += n
+				t.duplicates += n - 1
+			}
+		}
+		for _, d := range load.expect[inc] {
+			if rows[d] == 0 && notes[notFound(d)] == 0 {
+				t.missing++
+			}
+		}
+	}
+	return t
+}
+
+// countWrites is the number of notes and rows on the incidents.
+func countWrites(sim *resilientsim.Sim, org int64, incidents []int64) int {
+	n := 0
+	for _, inc := range incidents {
+		n += len(sim.Rows(org, inc, resilient.ResultsTable)) + len(sim.Notes(org, inc))
+	}
+	return n
+}
+
+func cellString(c resilient.Cell) string {
+	if s, ok := c.Value.(string); ok {
+		return s
+	}
+	return fmt.Sprint(c.Value)
+}
