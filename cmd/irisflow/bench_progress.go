@@ -8,16 +8,16 @@ import (
 	"time"
 )
 
-// progress draws a bar with the current rate on the terminal while a pass
+// benchBar draws a bar with the current rate on the terminal while a pass
 // runs: only when stderr is a terminal (--progress auto), so that logs and
 // --json output stay clean.
-type progress struct {
+type benchBar struct {
 	done chan struct{}
 	wait chan struct{}
 }
 
-func startProgress(mode string, spec passSpec, tr *tracker) *progress {
-	p := &progress{done: make(chan struct{}), wait: make(chan struct{})}
+func startProgress(mode string, spec passSpec, tr *tracker) *benchBar {
+	p := &benchBar{done: make(chan struct{}), wait: make(chan struct{})}
 	if mode == "off" || (mode == "auto" && !isTerminal(os.Stderr)) {
 		close(p.wait)
 		return p
@@ -26,12 +26,12 @@ func startProgress(mode string, spec passSpec, tr *tracker) *progress {
 	return p
 }
 
-func (p *progress) stop() {
+func (p *benchBar) stop() {
 	close(p.done)
 	<-p.wait
 }
 
-func (p *progress) draw(w io.Writer, spec passSpec, tr *tracker) {
+func (p *benchBar) draw(w io.Writer, spec passSpec, tr *tracker) {
 	defer close(p.wait)
 	start := time.Now()
 	type mark struct {
@@ -76,9 +76,4 @@ func progressLine(spec passSpec, sent, answered int, rate float64, elapsed time.
 	filled := min(width, int(share*width))
 	return fmt.Sprintf("%-22s [%s%s] %d/%s  %6.0f/s  %5d in flight  %5.1fs ",
 		spec.name, strings.Repeat("=", filled), strings.Repeat(" ", width-filled), answered, total, rate, sent-answered, elapsed.Seconds())
-}
-
-func isTerminal(f *os.File) bool {
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/irisflow/irisflow/pkg/seed"
@@ -112,9 +113,57 @@ func (b *benchEnv) runPass(ctx context.Context, spec passSpec) (benchPass, error
 	return p, nil
 }
 
+// senders SEND concurrently: one SEND waits for its RECEIPT, and a single
+// sender would bound the offered rate at one receipt round trip each.
+const senders = 16
+
+// job is one invocation, prepared by the pass's producer (which keeps the
+// pass's bookkeeping) and sent by one of the senders.
+type job struct {
+	i        int
+	kind     string
+	domain   string
+	incident int64
+	artifact int64
+}
+
 // send sends the pass's invocations: in the closed loop as soon as a slot
 // is free, in the open loop invocation i at start + i/rate.
 func (b *benchEnv) send(ctx context.Context, spec passSpec, tr *tracker, load *passLoad, start time.Time) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	jobs := make(chan job, senders)
+	errs := make(chan error, senders)
+	var wg sync.WaitGroup
+	for range senders {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				inv, err := b.invoke(ctx, spec, j)
+				if err != nil {
+					tr.abandon()
+					errs <- fmt.Errorf("bench %s: invocation %d: %w", spec.name, j.i, err)
+					cancel()
+					return
+				}
+				tr.sent(inv.CorrelationID, inv.SentAt)
+			}
+		}()
+	}
+	err := b.produce(ctx, spec, tr, load, start, jobs)
+	close(jobs)
+	wg.Wait()
+	select {
+	case err = <-errs:
+	default:
+	}
+	return err
+}
+
+// produce prepares the invocations (their incidents and artifacts) and
+// paces them.
+func (b *benchEnv) produce(ctx context.Context, spec passSpec, tr *tracker, load *passLoad, start time.Time, jobs chan<- job) error {
 	for i := 0; ; i++ {
 		if spec.invocations > 0 && i >= spec.invocations {
 			return nil
@@ -127,39 +176,40 @@ func (b *benchEnv) send(ctx context.Context, spec passSpec, tr *tracker, load *p
 			if d := time.Until(at); d > 0 {
 				select {
 				case <-ctx.Done():
-					return ctx.Err()
+					return nil
 				case <-time.After(d):
 				}
 			}
 		} else if !tr.acquire(ctx.Done()) {
-			return ctx.Err()
+			return nil
 		}
-		inv, err := b.invoke(ctx, spec, load, i)
-		if err != nil {
-			tr.abandon()
-			return fmt.Errorf("bench %s: invocation %d: %w", spec.name, i, err)
+		j := job{i: i, kind: kind(spec.mode, i), domain: spec.domains[i%len(spec.domains)]}
+		load.kinds[j.kind]++
+		if j.kind != modeProfile {
+			j.incident = load.incident(b, spec.name, i/len(spec.domains))
 		}
-		tr.sent(inv.CorrelationID, inv.SentAt)
+		if j.kind == modePlaybook {
+			j.artifact = b.sim.AddArtifact(demoOrg, j.incident, 2, j.domain).ID
+			load.expect[j.incident] = append(load.expect[j.incident], j.domain)
+		}
+		select {
+		case jobs <- j:
+		case <-ctx.Done():
+			return nil
+		}
 	}
 }
 
-// invoke sends invocation i of the pass.
-func (b *benchEnv) invoke(ctx context.Context, spec passSpec, load *passLoad, i int) (soarsim.Invocation, error) {
-	domain := spec.domains[i%len(spec.domains)]
-	k := kind(spec.mode, i)
-	load.kinds[k]++
-	switch k {
+// invoke sends one invocation.
+func (b *benchEnv) invoke(ctx context.Context, spec passSpec, j job) (soarsim.Invocation, error) {
+	switch j.kind {
 	case modePlaybook:
-		inc := load.incident(b, spec.name, i/len(spec.domains))
-		a := b.sim.AddArtifact(demoOrg, inc, 2, domain)
-		load.expect[inc] = append(load.expect[inc], domain)
-		return spec.soar.SendArtifactAction(ctx, inc, soarsim.Artifact{ID: a.ID, Value: domain})
+		return spec.soar.SendArtifactAction(ctx, j.incident, soarsim.Artifact{ID: j.artifact, Value: j.domain})
 	case modePivot:
-		inc := load.incident(b, spec.name, i/len(spec.domains))
 		return spec.soar.InvokeFunction(ctx, "domaintools_auto_pivot_with_iris",
-			map[string]any{"dt_domain_name": domain, "incident_id": inc}, soarsim.WithWorkflow("domaintools_auto_pivot_with_iris"))
+			map[string]any{"dt_domain_name": j.domain, "incident_id": j.incident}, soarsim.WithWorkflow("domaintools_auto_pivot_with_iris"))
 	default:
-		return spec.soar.InvokeFunction(ctx, "domaintools_profile_domain_with_iris", map[string]any{"dt_domain_name": domain})
+		return spec.soar.InvokeFunction(ctx, "domaintools_profile_domain_with_iris", map[string]any{"dt_domain_name": j.domain})
 	}
 }
 
