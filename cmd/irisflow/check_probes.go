@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -45,6 +46,9 @@ func checkPostgres(ctx context.Context, cfg *config.Config) []checkResult {
 // checkNATS connects and checks the server version, JetStream and the streams.
 func checkNATS(ctx context.Context, cfg *config.Config) []checkResult {
 	r := checkResult{Name: "nats", Target: masked(cfg).NATSURL}
+	if cfg.NATSURL == config.NATSEmbedded {
+		return []checkResult{checkEmbeddedNATS(cfg)}
+	}
 	opts := []nats.Option{nats.Name("irisflow-check"), nats.MaxReconnects(0)}
 	if dl, ok := ctx.Deadline(); ok {
 		opts = append(opts, nats.Timeout(max(0, time.Until(dl))))
@@ -56,7 +60,7 @@ func checkNATS(ctx context.Context, cfg *config.Config) []checkResult {
 	}
 	defer nc.Close()
 	if err := flow.CheckServerVersion(nc.ConnectedServerVersion()); err != nil {
-		r.Err, r.Fix = err, "install nats-server 2.10 or newer (https://github.com/nats-io/nats-server/releases; Debian 12's package is 2.9)"
+		r.Err, r.Fix = err, "install nats-server 2.10 or newer (https://github.com/nats-io/nats-server/releases; Debian 12's package is 2.9), or, on one box, nats_url: embedded with nats_data_dir"
 		return []checkResult{r}
 	}
 	js, err := jetstream.New(nc)
@@ -87,6 +91,25 @@ func checkNATS(ctx context.Context, cfg *config.Config) []checkResult {
 		r.Detail += "; irisflow run creates " + joinNames(missing)
 	}
 	return []checkResult{r}
+}
+
+// checkEmbeddedNATS checks that the embedded server's data directory can
+// be written: irisflow run starts the server itself.
+func checkEmbeddedNATS(cfg *config.Config) checkResult {
+	r := checkResult{Name: "nats", Target: "embedded " + cfg.NATSDataDir}
+	if err := os.MkdirAll(cfg.NATSDataDir, 0o700); err != nil {
+		r.Err, r.Fix = err, "make nats_data_dir a directory irisflow may write"
+		return r
+	}
+	f, err := os.CreateTemp(cfg.NATSDataDir, ".irisflow-check-*")
+	if err != nil {
+		r.Err, r.Fix = fmt.Errorf("data directory not writable: %w", err), "make nats_data_dir a directory irisflow may write"
+		return r
+	}
+	f.Close()
+	_ = os.Remove(f.Name())
+	r.Detail = "data directory writable; irisflow run starts a single-node JetStream server in it"
+	return r
 }
 
 // checkSTOMP logs in and subscribes to each destination as the bridge does.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -192,5 +193,23 @@ func TestCheckCommand(t *testing.T) {
 	t.Setenv("IRISFLOW_IRIS_PER_MINUTE", "not-a-number")
 	if out, err := execute(t, "check"); err == nil || !strings.Contains(out, "FAIL  config") {
 		t.Errorf("bad configuration: %v\n%s", err, out)
+	}
+}
+
+// With nats_url: embedded the check looks at the data directory irisflow
+// run will start its server in.
+func TestCheckEmbeddedNATS(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	cfg := &config.Config{NATSURL: config.NATSEmbedded, NATSDataDir: dir + "/nats"}
+	if r := checkEmbeddedNATS(cfg); r.Err != nil || !strings.Contains(r.Detail, "single-node") {
+		t.Errorf("writable: %s", r)
+	}
+	if err := os.WriteFile(dir+"/file", nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg.NATSDataDir = dir + "/file/nats"
+	if r := checkEmbeddedNATS(cfg); r.Err == nil || !strings.Contains(r.Fix, "nats_data_dir") {
+		t.Errorf("not a directory: %s", r)
 	}
 }

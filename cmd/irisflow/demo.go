@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -159,12 +160,6 @@ func startDemo(ctx context.Context, log *slog.Logger, o demoOptions) (*demoEnv, 
 	}
 	env.closers = append(env.closers, stopDB)
 
-	ns, err := startEmbeddedNATS(dir + "/nats")
-	if err != nil {
-		return env, err
-	}
-	env.closers = append(env.closers, func() { ns.Shutdown(); ns.WaitForShutdown() })
-
 	icfg := irissim.DefaultConfig()
 	icfg.Universe, icfg.Seed = 20000, 1
 	if o.tune.iris != nil {
@@ -212,7 +207,8 @@ func startDemo(ctx context.Context, log *slog.Logger, o demoOptions) (*demoEnv, 
 	autoPivot := !o.noAutoPivot
 	env.cfg = &config.Config{
 		DatabaseURL: dbURL,
-		NATSURL:     ns.ClientURL(),
+		NATSURL:     config.NATSEmbedded, // the pipeline starts it (nats_url: embedded)
+		NATSDataDir: filepath.Join(dir, "nats"),
 		HTTPListen:  "127.0.0.1:0",
 		STOMP:       config.STOMP{URL: stompURL},
 		Resilient:   config.Resilient{URL: restURL, APIKeyID: resilientsim.DefaultAPIKeyID, APIKeySecret: resilientsim.DefaultAPIKeySecret, RatePerSecond: 200},

@@ -16,25 +16,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/nats-io/nats-server/v2/server"
 )
-
-// startEmbeddedNATS starts an in-process nats-server with JetStream on a
-// random loopback port, its store in dir.
-func startEmbeddedNATS(dir string) (*server.Server, error) {
-	s, err := server.NewServer(&server.Options{
-		Host: "127.0.0.1", Port: server.RANDOM_PORT, JetStream: true, StoreDir: dir, NoLog: true, NoSigs: true,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("embedded nats: %w", err)
-	}
-	go s.Start()
-	if !s.ReadyForConnections(10 * time.Second) {
-		s.Shutdown()
-		return nil, errors.New("embedded nats: not ready within 10s")
-	}
-	return s, nil
-}
 
 // demoDatabase finds PostgreSQL for the demo: IRISFLOW_DATABASE_URL as is;
 // else the local server (127.0.0.1:5432), in a database of the demo's own

@@ -20,8 +20,12 @@ type Config struct {
 	// true; turn off when operators migrate separately with `irisflow migrate`.
 	Migrate *bool `yaml:"migrate"`
 	// NATSURL is the NATS server with JetStream (IRISFLOW_NATS_URL).
-	// Default nats://127.0.0.1:4222.
+	// Default nats://127.0.0.1:4222. "embedded" runs a single-node JetStream
+	// server inside the process, its data in NATSDataDir.
 	NATSURL string `yaml:"nats_url"`
+	// NATSDataDir is the embedded server's JetStream store
+	// (IRISFLOW_NATS_DATA_DIR). Required with nats_url: embedded.
+	NATSDataDir string `yaml:"nats_data_dir"`
 	// StreamReplicas of each JetStream stream. Default 1; 3 on a cluster.
 	StreamReplicas int `yaml:"stream_replicas"`
 	// HTTPListen serves /healthz, /readyz and /metrics (IRISFLOW_HTTP_LISTEN).

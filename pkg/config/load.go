@@ -112,6 +112,7 @@ func (c *Config) applyEnv(getenv func(string) string) error {
 	str(&c.DatabaseURL, "IRISFLOW_DATABASE_URL")
 	boolean(&c.Migrate, "IRISFLOW_MIGRATE")
 	str(&c.NATSURL, "IRISFLOW_NATS_URL")
+	str(&c.NATSDataDir, "IRISFLOW_NATS_DATA_DIR")
 	str(&c.HTTPListen, "IRISFLOW_HTTP_LISTEN")
 	if v := getenv("IRISFLOW_SERVICES"); v != "" {
 		c.Services = splitList(v)

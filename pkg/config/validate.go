@@ -24,8 +24,11 @@ func (c *Config) Validate() error {
 	if u, err := url.Parse(c.DatabaseURL); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
 		bad("database_url / IRISFLOW_DATABASE_URL: %q is not a postgres:// URL", redactURL(c.DatabaseURL))
 	}
-	if !strings.HasPrefix(c.NATSURL, "nats://") && !strings.HasPrefix(c.NATSURL, "tls://") {
-		bad("nats_url / IRISFLOW_NATS_URL: %q is not a nats:// or tls:// URL", redactURL(c.NATSURL))
+	switch {
+	case c.NATSURL == NATSEmbedded:
+		errs = append(errs, c.validateEmbeddedNATS()...)
+	case !strings.HasPrefix(c.NATSURL, "nats://") && !strings.HasPrefix(c.NATSURL, "tls://"):
+		bad("nats_url / IRISFLOW_NATS_URL: %q is not a nats:// or tls:// URL, nor embedded", redactURL(c.NATSURL))
 	}
 	if c.Runs(ServiceBridge) {
 		switch {

@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
@@ -56,6 +57,7 @@ type Deps struct {
 
 	mu       sync.Mutex
 	httpAddr string
+	embedded *server.Server // nats_url: embedded (embedded.go)
 }
 
 // Option tunes Open.
@@ -118,7 +120,11 @@ func (d *Deps) connectNATS(ctx context.Context) error {
 	if !slices.Equal(cfg.Services, config.AllServices) {
 		name += "-" + strings.Join(cfg.Services, "-")
 	}
-	nc, err := nats.Connect(cfg.NATSURL, nats.Name(name), nats.MaxReconnects(-1),
+	url, err := d.natsURL()
+	if err != nil {
+		return err
+	}
+	nc, err := nats.Connect(url, nats.Name(name), nats.MaxReconnects(-1),
 		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) {
 			if err != nil {
 				log.Warn("nats disconnected; reconnecting", "err", err)
@@ -194,6 +200,7 @@ func (d *Deps) Close() {
 		d.NATS.Close()
 		d.NATS = nil
 	}
+	d.stopEmbedded()
 	if d.Store != nil {
 		d.Store.Close()
 		d.Store = nil

@@ -2,11 +2,12 @@ package testenv
 
 import (
 	"testing"
-	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/irisflow/irisflow/pkg/natsembed"
 )
 
 // NATS is an embedded nats-server with JetStream, for one test.
@@ -19,21 +20,9 @@ type NATS struct {
 // with its store in t.TempDir(); it is shut down when the test ends.
 func StartNATS(t testing.TB) *NATS {
 	t.Helper()
-	opts := &server.Options{
-		Host:      "127.0.0.1",
-		Port:      server.RANDOM_PORT,
-		JetStream: true,
-		StoreDir:  t.TempDir(),
-		NoLog:     true,
-		NoSigs:    true,
-	}
-	s, err := server.NewServer(opts)
+	s, err := natsembed.Start(natsembed.Options{Dir: t.TempDir()})
 	if err != nil {
-		t.Fatalf("testenv: embedded nats-server: %v", err)
-	}
-	go s.Start()
-	if !s.ReadyForConnections(10 * time.Second) {
-		t.Fatalf("testenv: embedded nats-server not ready within 10s")
+		t.Fatalf("testenv: %v", err)
 	}
 	t.Cleanup(func() {
 		s.Shutdown()
