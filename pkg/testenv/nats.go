@@ -1,6 +1,7 @@
 package testenv
 
 import (
+	"net"
 	"testing"
 
 	"github.com/nats-io/nats-server/v2/server"
@@ -14,6 +15,7 @@ import (
 type NATS struct {
 	Server *server.Server
 	URL    string
+	opts   *server.Options
 }
 
 // StartNATS starts an embedded nats-server with JetStream on a random port
@@ -24,11 +26,33 @@ func StartNATS(t testing.TB) *NATS {
 	if err != nil {
 		t.Fatalf("testenv: %v", err)
 	}
+	n := &NATS{Server: s, URL: s.ClientURL(), opts: opts}
 	t.Cleanup(func() {
-		s.Shutdown()
-		s.WaitForShutdown()
+		n.Server.Shutdown()
+		n.Server.WaitForShutdown()
 	})
-	return &NATS{Server: s, URL: s.ClientURL()}
+	return n
+}
+
+// Restart shuts the server down and starts it again on the same port and
+// store, as an operator's restart would: streams and their messages stay,
+// state kept in memory (e.g. a stream's dedup ids of consumed messages)
+// does not. Clients reconnect on their own.
+func (n *NATS) Restart(t testing.TB) {
+	t.Helper()
+	opts := n.opts.Clone()
+	opts.Port = n.Server.Addr().(*net.TCPAddr).Port
+	n.Server.Shutdown()
+	n.Server.WaitForShutdown()
+	s, err := server.NewServer(opts)
+	if err != nil {
+		t.Fatalf("testenv: restart nats-server: %v", err)
+	}
+	go s.Start()
+	if !s.ReadyForConnections(10 * time.Second) {
+		t.Fatalf("testenv: restarted nats-server not ready within 10s")
+	}
+	n.Server = s
 }
 
 // Connect opens a client connection and a JetStream context, closed when the

@@ -4,6 +4,7 @@ import (
 	"io"
 	"net"
 	"sync"
+	"sync/atomic"
 	"testing"
 )
 
@@ -14,7 +15,8 @@ type Proxy struct {
 	target string
 	mu     sync.Mutex
 	conns  []net.Conn
-	down   bool // new connections are closed at once, as if the server were unreachable
+	holes  []*atomic.Bool // one per proxied pair: set, its bytes are dropped
+	down   bool           // new connections are closed at once, as if the server were unreachable
 }
 
 // StartProxy listens on a free 127.0.0.1 port and forwards every connection
@@ -49,11 +51,41 @@ func (p *Proxy) accept() {
 			u.Close()
 			continue
 		}
+		hole := new(atomic.Bool)
 		p.conns = append(p.conns, c, u)
+		p.holes = append(p.holes, hole)
 		p.mu.Unlock()
-		go func() { io.Copy(u, c); u.Close() }()
-		go func() { io.Copy(c, u); c.Close() }()
+		go func() { pipe(u, c, hole); u.Close() }()
+		go func() { pipe(c, u, hole); c.Close() }()
 	}
+}
+
+// pipe copies src to dst, dropping what it reads once hole is set.
+func pipe(dst io.Writer, src io.Reader, hole *atomic.Bool) {
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := src.Read(buf)
+		if n > 0 && !hole.Load() {
+			if _, werr := dst.Write(buf[:n]); werr != nil {
+				return
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// Blackhole makes every connection the proxy holds half-open, as a dead
+// link or a lost NAT entry would: both ends stay connected, and the bytes
+// either sends are dropped without a word. New connections work.
+func (p *Proxy) Blackhole() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, h := range p.holes {
+		h.Store(true)
+	}
+	p.holes = nil
 }
 
 // Addr is the proxy's host:port.
@@ -74,7 +106,7 @@ func (p *Proxy) SetDown(down bool) {
 func (p *Proxy) Sever() {
 	p.mu.Lock()
 	cs := p.conns
-	p.conns = nil
+	p.conns, p.holes = nil, nil
 	p.mu.Unlock()
 	for _, c := range cs {
 		c.Close()

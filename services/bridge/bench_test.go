@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"strconv"
 	"testing"
 	"time"
 
@@ -153,7 +155,11 @@ func benchBridgeStopped(b *testing.B) (js jetstream.JetStream, brk *broker.Broke
 		Destinations: []Destination{{Org: 201, Name: "domaintools"}},
 		NATS:         js,
 		Logger:       slog.New(slog.NewTextHandler(io.Discard, nil)),
-	}.withDefaults()
+	}
+	if v, err := strconv.Atoi(os.Getenv("BENCH_REPLY_CONCURRENCY")); err == nil {
+		cfg.ReplyConcurrency = v // to try other windows
+	}
+	cfg = cfg.withDefaults()
 	ctx, cancel := context.WithCancel(context.Background())
 	bb, err := newBridge(ctx, cfg)
 	if err != nil {

@@ -44,6 +44,7 @@ type env struct {
 	url     string
 	proxy   *testenv.Proxy
 	js      jetstream.JetStream
+	nats    *testenv.NATS
 	dests   []Destination
 	soars   map[string]*soarsim.SOAR // by Destination.Queue()
 	streams flow.StreamOptions
@@ -60,7 +61,7 @@ func setup(t *testing.T, k brokerKind, orgs ...int64) *env {
 	addr, _, _ := parseStompURL(url)
 	n := testenv.StartNATS(t)
 	_, js := n.Connect(t)
-	e := &env{t: t, url: url, broker: brk, proxy: testenv.StartProxy(t, addr), js: js, soars: map[string]*soarsim.SOAR{}}
+	e := &env{t: t, url: url, nats: n, broker: brk, proxy: testenv.StartProxy(t, addr), js: js, soars: map[string]*soarsim.SOAR{}}
 	name := fmt.Sprintf("dt_%s_%x", strings.ToLower(strings.NewReplacer("/", "_").Replace(t.Name())), rand.Uint32())
 	for _, org := range orgs {
 		d := Destination{Org: org, Name: name}
