@@ -1,7 +1,6 @@
 package testenv
 
 import (
-	"net"
 	"testing"
 
 	"github.com/nats-io/nats-server/v2/server"
@@ -15,18 +14,19 @@ import (
 type NATS struct {
 	Server *server.Server
 	URL    string
-	opts   *server.Options
+	dir    string
 }
 
 // StartNATS starts an embedded nats-server with JetStream on a random port
 // with its store in t.TempDir(); it is shut down when the test ends.
 func StartNATS(t testing.TB) *NATS {
 	t.Helper()
-	s, err := natsembed.Start(natsembed.Options{Dir: t.TempDir()})
+	dir := t.TempDir()
+	s, err := natsembed.Start(natsembed.Options{Dir: dir})
 	if err != nil {
 		t.Fatalf("testenv: %v", err)
 	}
-	n := &NATS{Server: s, URL: s.ClientURL(), opts: opts}
+	n := &NATS{Server: s, URL: s.ClientURL(), dir: dir}
 	t.Cleanup(func() {
 		n.Server.Shutdown()
 		n.Server.WaitForShutdown()
@@ -40,17 +40,12 @@ func StartNATS(t testing.TB) *NATS {
 // does not. Clients reconnect on their own.
 func (n *NATS) Restart(t testing.TB) {
 	t.Helper()
-	opts := n.opts.Clone()
-	opts.Port = n.Server.Addr().(*net.TCPAddr).Port
+	addr := n.Server.Addr().String()
 	n.Server.Shutdown()
 	n.Server.WaitForShutdown()
-	s, err := server.NewServer(opts)
+	s, err := natsembed.Start(natsembed.Options{Dir: n.dir, Listen: addr})
 	if err != nil {
-		t.Fatalf("testenv: restart nats-server: %v", err)
-	}
-	go s.Start()
-	if !s.ReadyForConnections(10 * time.Second) {
-		t.Fatalf("testenv: restarted nats-server not ready within 10s")
+		t.Fatalf("testenv: restart: %v", err)
 	}
 	n.Server = s
 }
