@@ -9,6 +9,10 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/irisflow/irisflow/pkg/obs"
 )
 
 func main() {
@@ -17,22 +21,25 @@ func main() {
 	stop()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "irisflow:", err)
-		os.Exit(exitCode(err))
+		os.Exit(1)
 	}
 }
 
+// run runs the command line. Logs go to stderr as the standalone service
+// binaries write them (obs.NewLogger): --log-format text|json|auto
+// (default $IRISFLOW_LOG_FORMAT, else auto: text on a terminal, JSON
+// otherwise), level IRISFLOW_LOG_LEVEL.
 func run(ctx context.Context, args []string) error {
-	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: logLevel()}))
-	slog.SetDefault(log)
 	root := newRootCmd()
+	format := root.PersistentFlags().String("log-format", os.Getenv("IRISFLOW_LOG_FORMAT"), "log format on stderr: text, json or auto (text on a terminal, else JSON; default $IRISFLOW_LOG_FORMAT)")
+	root.PersistentPreRunE = func(*cobra.Command, []string) error {
+		log, err := obs.NewLogger(os.Stderr, *format, os.Getenv("IRISFLOW_LOG_LEVEL"))
+		if err != nil {
+			return err
+		}
+		slog.SetDefault(log)
+		return nil
+	}
 	root.SetArgs(args)
 	return root.ExecuteContext(ctx)
-}
-
-func logLevel() slog.Level {
-	var l slog.Level
-	if err := l.UnmarshalText([]byte(os.Getenv("IRISFLOW_LOG_LEVEL"))); err != nil {
-		return slog.LevelInfo
-	}
-	return l
 }

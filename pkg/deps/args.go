@@ -12,6 +12,7 @@ import (
 //
 //	--config FILE    IRISFLOW_CONFIG (the YAML file; default $IRISFLOW_CONFIG)
 //	--app-config F   IRISFLOW_APP_CONFIG (a resilient-circuits app.config)
+//	--log-format F   IRISFLOW_LOG_FORMAT (text, json or auto)
 //	--migrate=false  IRISFLOW_MIGRATE (for operators who migrate separately
 //	                 with `irisflow migrate`; default: migrate at start)
 //
@@ -23,6 +24,7 @@ func Args(service string, args []string, getenv func(string) string, out io.Writ
 	fs.SetOutput(out)
 	file := fs.String("config", getenv("IRISFLOW_CONFIG"), "YAML configuration `file` (IRISFLOW_* variables override it)")
 	appConfig := fs.String("app-config", getenv("IRISFLOW_APP_CONFIG"), "resilient-circuits app.config `file` (IRISFLOW_APP_CONFIG; irisflow settings override it)")
+	logFormat := fs.String("log-format", getenv("IRISFLOW_LOG_FORMAT"), "log format on stderr: text, json or auto (text on a terminal, else JSON; IRISFLOW_LOG_FORMAT)")
 	migrate := fs.Bool("migrate", true, "apply the SQL migrations at start (IRISFLOW_MIGRATE); false when migrating separately")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -33,7 +35,7 @@ func Args(service string, args []string, getenv func(string) string, out io.Writ
 		fs.Usage()
 		return nil, err
 	}
-	set := map[string]string{"IRISFLOW_CONFIG": *file, "IRISFLOW_APP_CONFIG": *appConfig}
+	set := map[string]string{"IRISFLOW_CONFIG": *file, "IRISFLOW_APP_CONFIG": *appConfig, "IRISFLOW_LOG_FORMAT": *logFormat}
 	fs.Visit(func(f *flag.Flag) {
 		if f.Name == "migrate" {
 			set["IRISFLOW_MIGRATE"] = strconv.FormatBool(*migrate)

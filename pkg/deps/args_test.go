@@ -91,3 +91,23 @@ func TestArgsAppConfig(t *testing.T) {
 		t.Errorf("app.config not applied: %+v %v", cfg.Resilient.URL, cfg.STOMP.Destinations)
 	}
 }
+
+// --log-format overrides IRISFLOW_LOG_FORMAT, which Main hands to
+// obs.NewLogger as irisflow does.
+func TestArgsLogFormat(t *testing.T) {
+	t.Parallel()
+	env := map[string]string{"IRISFLOW_LOG_FORMAT": "json"}
+	for args, want := range map[string]string{"": "json", "--log-format=text": "text"} {
+		var argv []string
+		if args != "" {
+			argv = []string{args}
+		}
+		got, err := deps.Args("bridge", argv, func(k string) string { return env[k] }, io.Discard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got("IRISFLOW_LOG_FORMAT") != want {
+			t.Errorf("%q: IRISFLOW_LOG_FORMAT %q, want %q", args, got("IRISFLOW_LOG_FORMAT"), want)
+		}
+	}
+}

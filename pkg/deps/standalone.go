@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
 
 	"github.com/irisflow/irisflow/pkg/config"
+	"github.com/irisflow/irisflow/pkg/obs"
 )
 
 // RunFunc runs one service on the configuration and the connections.
@@ -36,7 +38,8 @@ func Standalone(ctx context.Context, log *slog.Logger, service, version string, 
 }
 
 // Main is the whole main of a standalone service binary: its flags (Args),
-// a JSON logger, a context cancelled by SIGINT or SIGTERM, Standalone with
+// the logger every irisflow binary uses (obs.NewLogger: --log-format /
+// IRISFLOW_LOG_FORMAT, IRISFLOW_LOG_LEVEL), a context cancelled by SIGINT or SIGTERM, Standalone with
 // the process environment, and the exit code for os.Exit (which stays in
 // main): 0 after a graceful stop (or -h), 1 after a failure, logged once,
 // 2 for a bad command line.
@@ -48,7 +51,11 @@ func Main(service, version string, run RunFunc) int {
 	if err != nil { // already written, with the usage
 		return 2
 	}
-	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	log, err := obs.NewLogger(os.Stderr, getenv("IRISFLOW_LOG_FORMAT"), getenv("IRISFLOW_LOG_LEVEL"))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, service+":", err)
+		return 2
+	}
 	slog.SetDefault(log)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
