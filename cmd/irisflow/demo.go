@@ -187,14 +187,15 @@ func startDemo(ctx context.Context, log *slog.Logger, o demoOptions) (*demoEnv, 
 
 	stompURL := o.stompURL
 	if stompURL == "" {
-		b, err := broker.Start("127.0.0.1:0")
+		b, err := broker.Start("127.0.0.1:0", broker.WithUsers(env.sim.BrokerUsers()))
 		if err != nil {
 			return env, err
 		}
 		env.closers = append(env.closers, func() { _ = b.Close() })
 		stompURL = b.URL()
 	}
-	scfg := soarsim.Config{BrokerURL: stompURL, Sim: env.sim}
+	scfg := soarsim.Config{BrokerURL: stompURL, Sim: env.sim,
+		Login: resilientsim.DefaultAPIKeyID, Passcode: resilientsim.DefaultAPIKeySecret}
 	if o.tune.soar != nil {
 		o.tune.soar(&scfg)
 	}

@@ -40,18 +40,20 @@ broker at --stomp-url (for example a local ActiveMQ).`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
 			log := slog.Default()
+			cfg.Orgs = []int64{org}
+			sim := resilientsim.New(cfg)
 			if stompURL == "" {
-				b, err := broker.Start(stompListen, broker.WithLogger(log))
+				// SOAR's broker authenticates the org's API keys and users.
+				b, err := broker.Start(stompListen, broker.WithLogger(log), broker.WithUsers(sim.BrokerUsers()))
 				if err != nil {
 					return err
 				}
 				defer b.Close()
 				stompURL = b.URL()
-				log.Info("embedded STOMP broker listening", "addr", b.Addr())
+				log.Info("embedded STOMP broker listening", "addr", b.Addr(), "login", resilientsim.DefaultAPIKeyID)
 			}
-			cfg.Orgs = []int64{org}
-			sim := resilientsim.New(cfg)
-			soar, err := soarsim.New(soarsim.Config{BrokerURL: stompURL, Org: org, Destination: destination, Sim: sim, Logger: log})
+			soar, err := soarsim.New(soarsim.Config{BrokerURL: stompURL, Org: org, Destination: destination, Sim: sim, Logger: log,
+				Login: resilientsim.DefaultAPIKeyID, Passcode: resilientsim.DefaultAPIKeySecret})
 			if err != nil {
 				return err
 			}

@@ -18,6 +18,7 @@ import (
 	"github.com/irisflow/irisflow/pkg/resilient"
 	"github.com/irisflow/irisflow/pkg/testenv"
 	"github.com/irisflow/irisflow/sim/broker"
+	resilientsim "github.com/irisflow/irisflow/sim/resilient"
 )
 
 // BenchmarkBridgeThroughput measures frames/s in (broker → FN, each
@@ -144,7 +145,7 @@ func benchBridge(b *testing.B) (jetstream.JetStream, *broker.Broker, func()) {
 // benchBridgeStopped prepares a bridge (streams and consumers ensured) that
 // runs once start is called.
 func benchBridgeStopped(b *testing.B) (js jetstream.JetStream, brk *broker.Broker, start, stop func()) {
-	brk, err := broker.Start("127.0.0.1:0")
+	brk, err := broker.Start("127.0.0.1:0", broker.WithUser(resilientsim.DefaultAPIKeyID, resilientsim.DefaultAPIKeySecret))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -152,6 +153,8 @@ func benchBridgeStopped(b *testing.B) (js jetstream.JetStream, brk *broker.Broke
 	_, js = n.Connect(b)
 	cfg := Config{
 		StompURL:     brk.URL(),
+		Login:        resilientsim.DefaultAPIKeyID,
+		Passcode:     resilientsim.DefaultAPIKeySecret,
 		Destinations: []Destination{{Org: 201, Name: "domaintools"}},
 		NATS:         js,
 		Logger:       slog.New(slog.NewTextHandler(io.Discard, nil)),

@@ -10,6 +10,7 @@ import (
 	"github.com/irisflow/irisflow/pkg/flow"
 	"github.com/irisflow/irisflow/pkg/resilient"
 	"github.com/irisflow/irisflow/pkg/testenv"
+	resilientsim "github.com/irisflow/irisflow/sim/resilient"
 )
 
 // Replies published while the broker is unreachable wait, in order, and
@@ -253,7 +254,11 @@ func TestBridgeLogsNoSecrets(t *testing.T) {
 	t.Parallel()
 	e := setup(t, embeddedKind(t))
 	cfg, logs := e.loggedConfig()
-	cfg.Login, cfg.Passcode = "key-id-1234", "s3cr3t-passcode-never-logged"
+	// The embedded broker authenticates: the bridge logs in with the
+	// simulator's API key (e.config()), whose secret must not be logged.
+	if cfg.Passcode != resilientsim.DefaultAPIKeySecret {
+		t.Fatalf("the bridge does not log in with the simulator's key")
+	}
 	e.runBridge(cfg, nil)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()

@@ -15,6 +15,7 @@ import (
 	"github.com/irisflow/irisflow/pkg/flow"
 	"github.com/irisflow/irisflow/pkg/testenv"
 	"github.com/irisflow/irisflow/sim/broker"
+	resilientsim "github.com/irisflow/irisflow/sim/resilient"
 	soarsim "github.com/irisflow/irisflow/sim/resilient/soar"
 )
 
@@ -27,7 +28,7 @@ type brokerKind struct {
 
 var brokerKinds = []brokerKind{
 	{"embedded", func(t *testing.T) (string, *broker.Broker) {
-		b, err := broker.Start("127.0.0.1:0")
+		b, err := broker.Start("127.0.0.1:0", broker.WithUser(resilientsim.DefaultAPIKeyID, resilientsim.DefaultAPIKeySecret))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -65,7 +66,8 @@ func setup(t *testing.T, k brokerKind, orgs ...int64) *env {
 	name := fmt.Sprintf("dt_%s_%x", strings.ToLower(strings.NewReplacer("/", "_").Replace(t.Name())), rand.Uint32())
 	for _, org := range orgs {
 		d := Destination{Org: org, Name: name}
-		s, err := soarsim.New(soarsim.Config{BrokerURL: url, Org: org, Destination: name})
+		s, err := soarsim.New(soarsim.Config{BrokerURL: url, Org: org, Destination: name,
+			Login: resilientsim.DefaultAPIKeyID, Passcode: resilientsim.DefaultAPIKeySecret})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -81,6 +83,8 @@ func (e *env) soar(i int) *soarsim.SOAR { return e.soars[e.dests[i].Queue()] }
 func (e *env) config() Config {
 	return Config{
 		StompURL:     "stomp://" + e.proxy.Addr(),
+		Login:        resilientsim.DefaultAPIKeyID,
+		Passcode:     resilientsim.DefaultAPIKeySecret,
 		Destinations: e.dests,
 		Prefetch:     10,
 		HeartBeat:    5 * time.Second,

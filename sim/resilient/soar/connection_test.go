@@ -223,3 +223,33 @@ func TestIdleConnectionKeptByHeartBeats(t *testing.T) {
 		})
 	}
 }
+
+// The simulator's broker users are its API keys and users: the default key
+// logs in, a wrong secret is refused with ActiveMQ's message.
+func TestBrokerUsersFromAPIKeys(t *testing.T) {
+	t.Parallel()
+	sim := resilientsim.New(resilientsim.Config{})
+	b, err := broker.Start("127.0.0.1:0", broker.WithUsers(sim.BrokerUsers()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	for _, tt := range []struct {
+		login, passcode string
+		ok              bool
+	}{
+		{resilientsim.DefaultAPIKeyID, resilientsim.DefaultAPIKeySecret, true},
+		{resilientsim.DefaultEmail, resilientsim.DefaultPassword, true},
+		{resilientsim.DefaultAPIKeyID, "wrong-secret", false},
+	} {
+		s, err := soarsim.New(soarsim.Config{BrokerURL: b.URL(), Login: tt.login, Passcode: tt.passcode})
+		if tt.ok != (err == nil) {
+			t.Errorf("login %s/%s: %v, want ok=%v", tt.login, tt.passcode, err, tt.ok)
+		}
+		if err == nil {
+			s.Close()
+		} else if !strings.Contains(err.Error(), "User name ["+tt.login+"] or password is invalid.") {
+			t.Errorf("refusal %q lacks ActiveMQ's message", err)
+		}
+	}
+}

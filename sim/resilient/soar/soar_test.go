@@ -57,13 +57,13 @@ func startApp(t *testing.T, url, queue string, respond func(fn string, inputs ma
 
 func setup(t *testing.T, respond func(string, map[string]any) map[string]any) (*soarsim.SOAR, *resilientsim.Sim, *app) {
 	t.Helper()
-	b, err := broker.Start("127.0.0.1:0")
+	sim := resilientsim.New(resilientsim.Config{})
+	b, err := broker.Start("127.0.0.1:0", broker.WithUsers(sim.BrokerUsers()))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { b.Close() })
-	sim := resilientsim.New(resilientsim.Config{})
-	s, err := soarsim.New(soarsim.Config{BrokerURL: b.URL(), Sim: sim})
+	s, err := soarsim.New(soarsim.Config{BrokerURL: b.URL(), Sim: sim, Login: resilientsim.DefaultAPIKeyID, Passcode: resilientsim.DefaultAPIKeySecret})
 	if err != nil {
 		t.Fatal(err)
 	}
