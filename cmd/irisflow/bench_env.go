@@ -129,7 +129,8 @@ func (b *benchEnv) startSeed() error {
 			t.reply(cid, ack)
 		}
 	}
-	if b.seed, err = soarsim.New(soarsim.Config{BrokerURL: b.cfg.STOMP.URL, Org: demoOrg, Destination: seedDestination, OnReply: onReply}); err != nil {
+	if b.seed, err = soarsim.New(soarsim.Config{BrokerURL: b.cfg.STOMP.URL, Org: demoOrg, Destination: seedDestination, OnReply: onReply,
+		Login: resilientsim.DefaultAPIKeyID, Passcode: resilientsim.DefaultAPIKeySecret}); err != nil {
 		return fmt.Errorf("seed-style: %w", err)
 	}
 	b.closers = append(b.closers, func() { _ = b.seed.Close() })

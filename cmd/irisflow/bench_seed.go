@@ -14,6 +14,7 @@ import (
 	"github.com/go-stomp/stomp/v3"
 
 	"github.com/irisflow/irisflow/pkg/resilient"
+	resilientsim "github.com/irisflow/irisflow/sim/resilient"
 )
 
 // The seed app's way, for --seed-style: fn_domaintools on resilient-circuits
@@ -45,7 +46,8 @@ func startSeedApp(brokerURL string, org int64, irisURL string) (*seedApp, error)
 	if err != nil || u.Host == "" {
 		return nil, fmt.Errorf("seed-style: broker URL %q: want stomp://host:port", brokerURL)
 	}
-	conn, err := stomp.Dial("tcp", u.Host, stomp.ConnOpt.AcceptVersion(stomp.V12), stomp.ConnOpt.HeartBeat(0, 0))
+	conn, err := stomp.Dial("tcp", u.Host, stomp.ConnOpt.AcceptVersion(stomp.V12), stomp.ConnOpt.HeartBeat(0, 0),
+		stomp.ConnOpt.Login(resilientsim.DefaultAPIKeyID, resilientsim.DefaultAPIKeySecret))
 	if err != nil {
 		return nil, fmt.Errorf("seed-style: connect %s: %w", u.Host, err)
 	}
