@@ -44,7 +44,9 @@ func TestPipeline300ColdDomainsThroughSTOMP(t *testing.T) {
 	log := testenv.QuietLogger()
 	env, err := startDemo(ctx, log, demoOptions{dbURL: testenv.Postgres(t), noAutoPivot: true})
 	if env != nil {
-		defer env.close()
+		// A cleanup, not a defer: it must run after runAll's, which stop the
+		// pipeline (a consumer whose NATS closes under it is not a clean stop).
+		t.Cleanup(env.close)
 	}
 	if err != nil {
 		t.Fatal(err)

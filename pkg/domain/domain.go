@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/mail"
 	"net/url"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -18,6 +19,55 @@ import (
 // ErrNotDomain is returned (wrapped, naming the value) for input that is not
 // a domain name: an IP address, an over-long label, garbage.
 var ErrNotDomain = errors.New("not a domain name")
+
+// Error is what Normalize returns: the value (at most its first 256 bytes)
+// and why it is not a domain. It matches ErrNotDomain with errors.Is. Its
+// text quotes the value once, bounded (Quote): `"10.0.0.1" is not a domain
+// name: it is an IP address`.
+type Error struct {
+	Value  string // at most the first 256 bytes of the value
+	Size   int    // the value's length in bytes
+	Reason string
+}
+
+func (e *Error) Error() string {
+	if e.Value == "" {
+		return "an empty value is not a domain name"
+	}
+	return quote(e.Value, e.Size) + " is not a domain name: " + e.Reason
+}
+
+func (e *Error) Unwrap() error { return ErrNotDomain }
+
+// maxQuoted is how much of a value Quote shows.
+const maxQuoted = 64
+
+// Quote returns v quoted for a message: whole when short, else its first
+// 64 bytes (cut at a character boundary), "…" and its full length, so that
+// an error about a value of any size stays small. Every error that names
+// an input value quotes it with Quote.
+func Quote(v string) string { return quote(v, len(v)) }
+
+// quote is Quote for v, a prefix of a value of size bytes.
+func quote(v string, size int) string {
+	if size <= maxQuoted && len(v) == size {
+		return strconv.Quote(v)
+	}
+	cut := min(maxQuoted, len(v))
+	for cut > 0 && cut < len(v) && !utf8.RuneStart(v[cut]) {
+		cut--
+	}
+	return strconv.Quote(v[:cut]) + "… (" + strconv.Itoa(size) + " bytes)"
+}
+
+// notDomain builds the Error for raw.
+func notDomain(raw, reason string) error {
+	size := len(raw)
+	if size > 256 {
+		raw = raw[:256]
+	}
+	return &Error{Value: raw, Size: size, Reason: reason}
+}
 
 var profile = idna.New(
 	idna.MapForLookup(),
@@ -50,10 +100,10 @@ func Normalize(raw string) (Name, error) {
 	s = strings.Trim(s, `"'<>`)
 	s = strings.NewReplacer("[.]", ".", "(.)", ".", "{.}", ".", "[dot]", ".").Replace(s)
 	if s == "" {
-		return Name{}, fmt.Errorf("%w: empty value", ErrNotDomain)
+		return Name{}, notDomain("", "")
 	}
 	if !utf8.ValidString(s) {
-		return Name{}, fmt.Errorf("%w: %q is not valid UTF-8", ErrNotDomain, raw)
+		return Name{}, notDomain(raw, "it is not valid UTF-8")
 	}
 	lower := strings.ToLower(s)
 	if strings.HasPrefix(lower, "hxxp") {
@@ -64,7 +114,7 @@ func Normalize(raw string) (Name, error) {
 	case strings.Contains(lower, "://"):
 		u, err := url.Parse(s)
 		if err != nil || u.Hostname() == "" {
-			return Name{}, fmt.Errorf("%w: %q is a URL without a host", ErrNotDomain, raw)
+			return Name{}, notDomain(raw, "it is a URL without a host")
 		}
 		s = u.Hostname()
 	case strings.Contains(s, "@"):
@@ -83,19 +133,19 @@ func Normalize(raw string) (Name, error) {
 		s = h
 	}
 	if ip := net.ParseIP(strings.Trim(s, "[]")); ip != nil {
-		return Name{}, fmt.Errorf("%w: %q is an IP address", ErrNotDomain, raw)
+		return Name{}, notDomain(raw, "it is an IP address")
 	}
 	ascii, err := profile.ToASCII(s)
 	if err != nil {
-		return Name{}, fmt.Errorf("%w: %q: %v", ErrNotDomain, raw, err)
+		return Name{}, notDomain(raw, err.Error())
 	}
 	ascii = strings.ToLower(ascii)
 	if err := check(ascii); err != nil {
-		return Name{}, fmt.Errorf("%w: %q %v", ErrNotDomain, raw, err)
+		return Name{}, notDomain(raw, "it "+err.Error())
 	}
 	uni, err := profile.ToUnicode(ascii)
 	if err != nil {
-		return Name{}, fmt.Errorf("%w: %q has an invalid international label: %v", ErrNotDomain, raw, err)
+		return Name{}, notDomain(raw, "it has an invalid international label: "+err.Error())
 	}
 	return Name{ASCII: ascii, Unicode: uni}, nil
 }

@@ -72,3 +72,32 @@ func FuzzNormalize(f *testing.F) {
 		}
 	})
 }
+
+// An error names the value once, bounded whatever the value's size (a 600 KiB
+// value used to be echoed in full, twice, and its dead letter outgrew NATS's
+// payload limit), and says why in words.
+func TestNormalizeErrorsAreBounded(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in, want string
+	}{
+		{"10.0.0.1", `"10.0.0.1" is not a domain name: it is an IP address`},
+		{"localhost", `"localhost" is not a domain name: it has no top-level domain`},
+		{"  ", `an empty value is not a domain name`},
+		{strings.Repeat("é", 40) + ".x y", `"` + strings.Repeat("é", 32) + `"… (84 bytes) is not a domain name: `},
+		{strings.Repeat("a", 600<<10), `"` + strings.Repeat("a", 64) + `"… (614400 bytes) is not a domain name: it is longer than 253 characters`},
+	}
+	for _, tt := range tests {
+		_, err := domain.Normalize(tt.in)
+		var de *domain.Error
+		if !errors.As(err, &de) || !errors.Is(err, domain.ErrNotDomain) {
+			t.Fatalf("Normalize(%.20q) = %v, want a *domain.Error", tt.in, err)
+		}
+		if msg := err.Error(); !strings.HasPrefix(msg, tt.want) || len(msg) > 300 || strings.Count(msg, "not a domain name") != 1 {
+			t.Errorf("Normalize(%.20q) error = %.200q, want it to start %q, once, under 300 bytes", tt.in, msg, tt.want)
+		}
+		if len(de.Value) > 256 {
+			t.Errorf("Error.Value keeps %d bytes, want at most 256", len(de.Value))
+		}
+	}
+}
