@@ -97,7 +97,7 @@ func TestPipeline300ColdDomainsThroughSTOMP(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer p.Close()
+	t.Cleanup(p.Close) // after runAll's cleanup has stopped it
 	runAll(p)
 	for _, cid := range invs {
 		final, err := env.soar.Await(ctx, cid)
