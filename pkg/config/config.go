@@ -31,6 +31,10 @@ type Config struct {
 	// HTTPListen serves /healthz, /readyz and /metrics (IRISFLOW_HTTP_LISTEN).
 	// Default 127.0.0.1:9090; "off" disables it.
 	HTTPListen string `yaml:"http_listen"`
+	// DebugListen serves Go's pprof profiles under /debug/pprof/
+	// (IRISFLOW_DEBUG_LISTEN), e.g. 127.0.0.1:6060. Default off: profiles
+	// show internals, so keep it on the loopback.
+	DebugListen string `yaml:"debug_listen"`
 	// AppConfig is a resilient-circuits app.config to take the Resilient
 	// connection and the DomainTools credentials from (IRISFLOW_APP_CONFIG,
 	// `irisflow run --app-config`); every irisflow setting overrides it.

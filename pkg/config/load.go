@@ -114,6 +114,7 @@ func (c *Config) applyEnv(getenv func(string) string) error {
 	str(&c.NATSURL, "IRISFLOW_NATS_URL")
 	str(&c.NATSDataDir, "IRISFLOW_NATS_DATA_DIR")
 	str(&c.HTTPListen, "IRISFLOW_HTTP_LISTEN")
+	str(&c.DebugListen, "IRISFLOW_DEBUG_LISTEN")
 	if v := getenv("IRISFLOW_SERVICES"); v != "" {
 		c.Services = splitList(v)
 	}

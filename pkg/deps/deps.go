@@ -55,9 +55,10 @@ type Deps struct {
 	// Version is reported to Iris (app_version) and in metrics.
 	Version string
 
-	mu       sync.Mutex
-	httpAddr string
-	embedded *server.Server // nats_url: embedded (embedded.go)
+	mu        sync.Mutex
+	httpAddr  string
+	debugAddr string         // debug.go
+	embedded  *server.Server // nats_url: embedded (embedded.go)
 }
 
 // Option tunes Open.

@@ -57,6 +57,11 @@ func (d *Deps) Run(ctx context.Context, services ...Service) error {
 		})
 		d.Log.Info("serving /healthz /readyz /metrics", "addr", l.Addr().String())
 	}
+	if err := d.serveDebug(ctx, g); err != nil {
+		cancel()
+		_ = g.Wait()
+		return err
+	}
 	var running sync.WaitGroup
 	for _, s := range services {
 		running.Add(1)

@@ -53,6 +53,7 @@ type bridge struct {
 	links   *links[*link] // the frames' connection; nil while disconnected
 
 	replyLinks *links[*replyConn] // the replies' connection; nil while disconnected
+	ready      *readiness         // /readyz (ready.go)
 
 	// receiptTimeout bounds the wait for a reply's RECEIPT (the package
 	// constant receiptTimeout; tests shorten it).
@@ -80,6 +81,7 @@ func newBridge(ctx context.Context, cfg Config) (*bridge, error) {
 	}
 	return &bridge{
 		cfg: cfg, log: log, js: cfg.NATS, pub: flow.Publisher{JS: cfg.NATS}, records: recs, dialer: d, links: newLinks[*link](), replyLinks: newLinks[*replyConn](),
+		ready:          newReadiness(cfg.Ready),
 		receiptTimeout: receiptTimeout,
 	}, nil
 }
@@ -125,6 +127,7 @@ func (b *bridge) run(ctx context.Context) error {
 			b.log.Debug("disconnect", "err", err)
 		}
 	}
+	b.ready.setFrames("stopped")
 	b.log.Info("bridge stopped")
 	return rerr
 }
@@ -142,6 +145,7 @@ func (b *bridge) connectLoop(ctx context.Context) *link {
 		if err != nil {
 			d := bo.next()
 			b.log.Warn("broker unreachable; retrying", "err", err, "in", d)
+			b.ready.setFrames("broker unreachable: " + err.Error())
 			select {
 			case <-ctx.Done():
 				return nil
@@ -157,6 +161,7 @@ func (b *bridge) connectLoop(ctx context.Context) *link {
 			return conn
 		}
 		b.links.set(nil)
+		b.ready.setFrames("broker connection lost: " + err.Error())
 		conn.fail()
 		_ = conn.MustDisconnect()
 		if time.Since(start) > b.cfg.ReconnectMax {
@@ -188,6 +193,7 @@ func (b *bridge) replyConnLoop(ctx context.Context) {
 		if err != nil {
 			d := bo.next()
 			b.log.Warn("broker unreachable for replies; retrying", "err", err, "in", d)
+			b.ready.setReplies("broker unreachable: " + err.Error())
 			select {
 			case <-ctx.Done():
 			case <-time.After(d):
@@ -197,6 +203,7 @@ func (b *bridge) replyConnLoop(ctx context.Context) {
 		b.log.Info("reply connection up", "addr", b.dialer.addr, "server", conn.server,
 			"dead_after", conn.readTimeout, "receipt_timeout", conn.receiptTimeout)
 		b.replyLinks.set(conn)
+		b.ready.setReplies("")
 		start := time.Now()
 		select {
 		case <-ctx.Done():
@@ -206,6 +213,7 @@ func (b *bridge) replyConnLoop(ctx context.Context) {
 		case <-conn.dead:
 		}
 		b.replyLinks.set(nil)
+		b.ready.setReplies(fmt.Sprintf("lost: %v", conn.reason()))
 		if time.Since(start) > b.cfg.ReconnectMax {
 			bo.reset()
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/irisflow/irisflow/pkg/flow"
+	"github.com/irisflow/irisflow/pkg/obs"
 )
 
 // Destination is one Resilient message destination the bridge serves: it
@@ -69,6 +70,9 @@ type Config struct {
 	// Grace bounds the shutdown: in-flight frames and replies get this long
 	// to finish after the context is cancelled. Default 20s.
 	Grace time.Duration
+	// Ready receives the bridge's readiness (component "bridge"): ready while
+	// subscribed to every destination with the reply connection up. Optional.
+	Ready *obs.Readiness
 	// Logger defaults to slog.Default().
 	Logger *slog.Logger
 }

@@ -33,6 +33,7 @@ func (b *bridge) serve(ctx context.Context, conn *link) error {
 		subs = append(subs, sub)
 		b.log.Info("subscribed", "destination", d.Queue(), "prefetch", b.cfg.Prefetch)
 	}
+	b.ready.setFrames("")
 
 	frames := make(chan *stomp.Message)
 	lost := make(chan error, len(subs))
