@@ -39,11 +39,12 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return ErrNotDomain }
 
-// maxQuoted is how much of a value Quote shows.
-const maxQuoted = 64
+// maxQuoted is how much of a value Quote shows: more than the longest
+// domain name (253), so every name of a legal length is quoted whole.
+const maxQuoted = 256
 
 // Quote returns v quoted for a message: whole when short, else its first
-// 64 bytes (cut at a character boundary), "…" and its full length, so that
+// 256 bytes (cut at a character boundary), "…" and its full length, so that
 // an error about a value of any size stays small. Every error that names
 // an input value quotes it with Quote.
 func Quote(v string) string { return quote(v, len(v)) }

@@ -17,16 +17,9 @@ import (
 func normalize(input, value string) (domain.Name, error) {
 	n, err := domain.Normalize(value)
 	if err != nil {
-		return domain.Name{}, flow.Permanentf("%s %q is not a domain name: %w", input, truncateValue(value), err)
+		return domain.Name{}, flow.Permanentf("%s: %w", input, err) // the error quotes the value, bounded
 	}
 	return n, nil
-}
-
-func truncateValue(s string) string {
-	if len(s) > 80 {
-		return s[:80] + "…"
-	}
-	return s
 }
 
 // classify turns a lookup failure into the error the consume loop acts
