@@ -238,3 +238,22 @@ func TestDestinationOrgs(t *testing.T) {
 		t.Fatalf("orgs %v, want [201 202]", got)
 	}
 }
+
+func TestStreamReplicasFromEnv(t *testing.T) {
+	t.Parallel()
+	e := map[string]string{"IRISFLOW_STREAM_REPLICAS": "3"}
+	for k, v := range complete {
+		e[k] = v
+	}
+	c, err := config.Load("", env(e))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.StreamReplicas != 3 {
+		t.Errorf("StreamReplicas = %d, want 3 from IRISFLOW_STREAM_REPLICAS", c.StreamReplicas)
+	}
+	e["IRISFLOW_STREAM_REPLICAS"] = "three"
+	if _, err := config.Load("", env(e)); err == nil || !strings.Contains(err.Error(), "IRISFLOW_STREAM_REPLICAS") {
+		t.Errorf("a bad IRISFLOW_STREAM_REPLICAS must be named: %v", err)
+	}
+}

@@ -113,6 +113,7 @@ func (c *Config) applyEnv(getenv func(string) string) error {
 	boolean(&c.Migrate, "IRISFLOW_MIGRATE")
 	str(&c.NATSURL, "IRISFLOW_NATS_URL")
 	str(&c.NATSDataDir, "IRISFLOW_NATS_DATA_DIR")
+	num(&c.StreamReplicas, "IRISFLOW_STREAM_REPLICAS")
 	str(&c.HTTPListen, "IRISFLOW_HTTP_LISTEN")
 	str(&c.DebugListen, "IRISFLOW_DEBUG_LISTEN")
 	if v := getenv("IRISFLOW_SERVICES"); v != "" {
