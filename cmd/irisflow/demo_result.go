@@ -12,6 +12,7 @@ import (
 
 	"github.com/irisflow/irisflow/pkg/flow"
 	"github.com/irisflow/irisflow/pkg/resilient"
+	irissim "github.com/irisflow/irisflow/sim/iris"
 )
 
 // demoResult is what the demo prints: the incident as an analyst sees it,
@@ -103,7 +104,9 @@ func (r *demoResult) collect(ctx context.Context, env *demoEnv) {
 		}
 	}
 	c := env.iris.Counters()
-	s.IrisRequests, s.IrisDomains, s.IrisSearches = c.Requests, c.Domains, c.Searches
+	// The account check at start (/v1/account/) is not a query: Iris
+	// counts it against no Iris product.
+	s.IrisRequests, s.IrisDomains, s.IrisSearches = c.Requests-c.ByEndpoint[irissim.PathAccount], c.Domains, c.Searches
 
 	pool := env.pipeline.store.Pool()
 	rows, err := pool.Query(ctx, `SELECT state, count(*) FROM write_ledger GROUP BY state`)

@@ -25,7 +25,8 @@ func newSimIrisCmd() *cobra.Command {
 		Short: "Run the DomainTools Iris simulator (Investigate, Enrich, account, risk)",
 		Long: `Serves /v1/iris-investigate/, /v1/iris-enrich/, /v1/account/ and /v1/risk/
 like api.domaintools.com (HMAC or open-key auth, 100-domain limit, paging,
-result cap, per-minute quota answered 503), with the seed-guide domains,
+result cap, per-minute and per-hour quotas answered 503 and advertised in
+/v1/account/), with the seed-guide domains,
 an optional seeded synthetic universe and optional recorded responses.
 GET /_sim/counters shows what was served; POST /_sim/reset zeroes it.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -53,7 +54,7 @@ GET /_sim/counters shows what was served; POST /_sim/reset zeroes it.`,
 			}
 			log.Info("Iris simulator ready", "url", url, "domains", len(s.Domains()), "clusters", len(s.Clusters()),
 				"universe", cfg.Universe, "seed", cfg.Seed, "fixtures", cfg.FixturesDir, "users", users,
-				"per_minute", cfg.PerMinute, "latency", cfg.Latency, "error_rate", cfg.ErrorRate,
+				"per_minute", cfg.PerMinute, "per_hour", cfg.PerHour, "latency", cfg.Latency, "error_rate", cfg.ErrorRate,
 				"result_cap", cfg.ResultCap, "built_in", time.Since(started).Round(time.Millisecond))
 			<-ctx.Done()
 			sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -73,7 +74,8 @@ GET /_sim/counters shows what was served; POST /_sim/reset zeroes it.`,
 	f.StringVar(&user, "user", "", "API username (default demo, with --key)")
 	f.StringVar(&key, "key", "", "API key of --user (default demo-key)")
 	f.BoolVar(&noOpenKey, "no-open-key", false, "accept HMAC-signed requests only")
-	f.IntVar(&cfg.PerMinute, "per-minute", 0, "per-user, per-product requests per minute before 503 (0 = unlimited)")
+	f.IntVar(&cfg.PerMinute, "per-minute", cfg.PerMinute, "per-user, per-product requests per minute before 503 (answered as per_minute_limit)")
+	f.IntVar(&cfg.PerHour, "per-hour", 0, "per-user, per-product requests per hour before 503 (0 = none: per_hour_limit null)")
 	f.DurationVar(&cfg.Latency, "latency", 0, "latency added to each request")
 	f.Float64Var(&cfg.ErrorRate, "error-rate", 0, "fraction of requests answered 500")
 	f.IntVar(&cfg.ResultCap, "result-cap", cfg.ResultCap, "largest search result served (above: limit_exceeded)")

@@ -162,6 +162,7 @@ func (d *Deps) openIris(ctx context.Context) error {
 		Limiter: d.Quota, AppName: "irisflow", AppVersion: d.Version, Logger: d.Log}); err != nil {
 		return fmt.Errorf("deps: %w", err)
 	}
+	d.checkIrisAccount(ctx)
 	return nil
 }
 

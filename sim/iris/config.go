@@ -30,8 +30,14 @@ type Config struct {
 	// size). Default 500.
 	MaxPageSize int
 	// PerMinute is the per-username, per-product request quota in a fixed
-	// calendar minute; over it the answer is 503. 0 = unlimited.
+	// calendar minute; over it the answer is 503. Default
+	// DefaultPerMinute: a real account always has one (python_api's
+	// recordings, tests/fixtures/vcr/test_account_information.yaml).
 	PerMinute int
+	// PerHour is the per-username, per-product request quota in a fixed
+	// calendar hour; over it the answer is 503. 0 = none, answered as a
+	// null per_hour_limit (as the recorded accounts of 2024-2026 do).
+	PerHour int
 	// Latency is added to every /v1 request (cut short when the request's
 	// context ends). Default 0.
 	Latency time.Duration
@@ -46,8 +52,12 @@ type Config struct {
 	Now func() time.Time
 }
 
+// DefaultPerMinute is the per-minute quota of a Config that sets none: a
+// limit no test or benchmark reaches, answered and enforced like any other.
+const DefaultPerMinute = 100000
+
 // DefaultConfig returns the defaults: user demo/demo-key, open key allowed,
-// 5m skew, cap 10000, pages of 500, no universe.
+// 5m skew, cap 10000, pages of 500, DefaultPerMinute, no universe.
 func DefaultConfig() Config {
 	return Config{
 		Users:        map[string]string{"demo": "demo-key"},
@@ -57,6 +67,7 @@ func DefaultConfig() Config {
 		MaxPageSize:  500,
 		MaxURLBytes:  2048,
 		MaxBodyBytes: 64 << 10,
+		PerMinute:    DefaultPerMinute,
 		Now:          time.Now,
 	}
 }
@@ -80,6 +91,9 @@ func (c *Config) applyDefaults() {
 	}
 	if c.MaxBodyBytes <= 0 {
 		c.MaxBodyBytes = d.MaxBodyBytes
+	}
+	if c.PerMinute <= 0 {
+		c.PerMinute = d.PerMinute
 	}
 	if c.Now == nil {
 		c.Now = d.Now

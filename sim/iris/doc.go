@@ -15,8 +15,9 @@
 //     without count, no total_count and no has_more_results (as recorded
 //     in 2022).
 //   - /v1/account/: products iris-investigate and iris-enrich; limits are
-//     strings or null (per_minute_limit is null when PerMinute is 0),
-//     usage today/month counts answered queries.
+//     strings: per_minute_limit always (PerMinute, DefaultPerMinute when
+//     unset), per_hour_limit only when PerHour is set (else null, as the
+//     recorded accounts); usage today/month counts answered queries.
 //   - /v1/risk/?domain=: risk score and components of a synthetic domain.
 //   - GET /_sim/counters (Counters as JSON), POST /_sim/reset. No auth.
 //
@@ -29,7 +30,7 @@
 // (413, MaxBodyBytes) → form parse (400) → injected Latency (a request
 // whose context ends meanwhile is dropped and counted as Canceled) → auth
 // (401 no credentials at all, 403 anything wrong, with the recorded
-// message) → per-minute quota (503) → injected ErrorRate (500) → endpoint.
+// message) → per-hour, then per-minute quota (503) → injected ErrorRate (500) → endpoint.
 //
 // # Decisions where the real service is unknown
 //

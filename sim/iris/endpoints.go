@@ -193,19 +193,24 @@ type accountProduct struct {
 		Today string `json:"today"`
 		Month string `json:"month"`
 	} `json:"usage"`
-	ExpirationDate string `json:"expiration_date"`
+	ExpirationDate *string `json:"expiration_date"`
 }
 
 func strp(s string) *string { return &s }
 
-// account answers /v1/account/: limits as strings (null = none) and usage.
+// account answers /v1/account/ as the recorded accounts do (python_api,
+// tests/fixtures/vcr/test_account_information.yaml): every limit a string,
+// per_minute_limit always set (the quota enforced), per_hour_limit null
+// unless PerHour is set, absolute_limit and expiration_date null; usage
+// counts answered queries.
 func (s *Server) account(w http.ResponseWriter, user string, now time.Time) {
 	var products []accountProduct
 	for _, id := range []string{productInvestigate, productEnrich} {
-		p := accountProduct{ID: id, ExpirationDate: now.UTC().AddDate(1, 0, 0).Format("2006-01-02")}
+		p := accountProduct{ID: id}
 		p.PerMonthLimit = strp("100000")
-		if s.cfg.PerMinute > 0 {
-			p.PerMinuteLimit = strp(itoa(s.cfg.PerMinute))
+		p.PerMinuteLimit = strp(itoa(s.cfg.PerMinute))
+		if s.cfg.PerHour > 0 {
+			p.PerHourLimit = strp(itoa(s.cfg.PerHour))
 		}
 		today, month := s.quota.get(user, id, now)
 		p.Usage.Today, p.Usage.Month = itoa(today), itoa(month)

@@ -95,11 +95,12 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	case PathEnrich:
 		product = productEnrich
 	}
-	if product != "" && !s.quota.allow(user, product, s.cfg.PerMinute, now) {
-		s.counters.e503.Add(1)
-		writeError(w, http.StatusServiceUnavailable,
-			"You have exceeded the rate limit of "+itoa(s.cfg.PerMinute)+" queries per minute for "+product+". Please wait and try again.")
-		return
+	if product != "" {
+		if msg := s.overQuota(user, product, now); msg != "" {
+			s.counters.e503.Add(1)
+			writeError(w, http.StatusServiceUnavailable, msg)
+			return
+		}
 	}
 	if s.injectError() {
 		s.counters.e500.Add(1)
@@ -116,6 +117,21 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	case PathRisk:
 		s.risk(w, form)
 	}
+}
+
+// overQuota counts one request of user on product against the hourly and
+// the per-minute quota; it answers the 503 message of the quota exceeded,
+// "" when the request fits.
+func (s *Server) overQuota(user, product string, now time.Time) string {
+	ok, over := s.quota.allow(user, product, now, limit{time.Hour, s.cfg.PerHour}, limit{time.Minute, s.cfg.PerMinute})
+	if ok {
+		return ""
+	}
+	unit := "minute"
+	if over.per == time.Hour {
+		unit = "hour"
+	}
+	return "You have exceeded the rate limit of " + itoa(over.n) + " queries per " + unit + " for " + product + ". Please wait and try again."
 }
 
 // wait injects Latency; false when the request's context ended first.

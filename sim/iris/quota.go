@@ -11,16 +11,16 @@ const (
 	productEnrich      = "iris-enrich"
 )
 
-// quota enforces PerMinute per (username, product) in fixed calendar
-// minutes (the window resets at each minute boundary of Now) and counts
-// usage for /v1/account/.
+// quota enforces the per-minute and per-hour limits per (username,
+// product) in fixed calendar windows (a window resets at each minute or
+// hour boundary of Now) and counts usage for /v1/account/.
 type quota struct {
 	mu     sync.Mutex
-	window map[string]minuteWindow
+	window map[string]window
 	usage  map[string]*usage
 }
 
-type minuteWindow struct {
+type window struct {
 	start time.Time
 	n     int
 }
@@ -31,31 +31,49 @@ type usage struct {
 }
 
 func (q *quota) init() {
-	q.window = map[string]minuteWindow{}
+	q.window = map[string]window{}
 	q.usage = map[string]*usage{}
 }
 
+// limit is one quota: at most n requests in each calendar window of
+// length per (time.Minute or time.Hour); n <= 0 = none.
+type limit struct {
+	per time.Duration
+	n   int
+}
+
 // allow reports whether one more request of user on product fits in the
-// current minute; limit 0 = unlimited.
-func (q *quota) allow(user, product string, limit int, now time.Time) bool {
-	if limit <= 0 {
-		return true
-	}
+// current window of every limit, counting it in all of them when it does;
+// when it does not, it answers the first limit exceeded and counts the
+// request nowhere.
+func (q *quota) allow(user, product string, now time.Time, limits ...limit) (ok bool, over limit) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	k := user + "\x00" + product
-	w := q.window[k]
-	start := now.Truncate(time.Minute)
-	if !w.start.Equal(start) {
-		w = minuteWindow{start: start}
+	ws := make([]window, len(limits))
+	for i, l := range limits {
+		if l.n <= 0 {
+			continue
+		}
+		w := q.window[q.key(user, product, l)]
+		if start := now.Truncate(l.per); !w.start.Equal(start) {
+			w = window{start: start}
+		}
+		if w.n >= l.n {
+			return false, l
+		}
+		ws[i] = w
 	}
-	if w.n >= limit {
-		q.window[k] = w
-		return false
+	for i, l := range limits {
+		if l.n > 0 {
+			ws[i].n++
+			q.window[q.key(user, product, l)] = ws[i]
+		}
 	}
-	w.n++
-	q.window[k] = w
-	return true
+	return true, limit{}
+}
+
+func (q *quota) key(user, product string, l limit) string {
+	return user + "\x00" + product + "\x00" + l.per.String()
 }
 
 // use records one answered query of user on product.
