@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"encoding/hex"
 	"encoding/json"
+	"net"
 	"net/http"
 	"slices"
 	"strings"
@@ -59,14 +60,14 @@ func (s *Sim) postSession(r *http.Request, _ string) reply {
 	}
 	id, csrf := randomToken(), randomToken()
 	s.sessions[id] = sessionInfo{csrf: csrf, email: in.Email}
-	body := s.sessionBody("user:" + in.Email)
+	body := s.sessionBody(r, "user:"+in.Email)
 	body["csrf_token"] = csrf
 	return reply{status: http.StatusOK, body: body,
 		cookies: []*http.Cookie{{Name: "JSESSIONID", Value: id, Path: "/", HttpOnly: true}}}
 }
 
-func (s *Sim) getSession(_ *http.Request, principal string) reply {
-	return reply{status: http.StatusOK, body: s.sessionBody(principal)}
+func (s *Sim) getSession(r *http.Request, principal string) reply {
+	return reply{status: http.StatusOK, body: s.sessionBody(r, principal)}
 }
 
 func (s *Sim) deleteSession(r *http.Request, _ string) reply {
@@ -76,7 +77,12 @@ func (s *Sim) deleteSession(r *http.Request, _ string) reply {
 	return reply{status: http.StatusNoContent}
 }
 
-func (s *Sim) sessionBody(principal string) map[string]any {
+// sessionBody is /rest/session's answer (resilient-lib
+// tests/shared_mock_data/mock_responses/200_JSON_GET__rest_session.json):
+// the orgs the principal is a member of (resilient's _extract_org_id picks
+// app.config's org among them by name) and who it is; an API key's session
+// carries its api_key_handle instead of a user (co3base.py set_api_key).
+func (s *Sim) sessionBody(r *http.Request, principal string) map[string]any {
 	ids := make([]int64, 0, len(s.data.orgs))
 	for id := range s.data.orgs {
 		ids = append(ids, id)
@@ -84,14 +90,42 @@ func (s *Sim) sessionBody(principal string) map[string]any {
 	slices.Sort(ids)
 	orgs := make([]map[string]any, 0, len(ids))
 	for _, id := range ids {
-		orgs = append(orgs, map[string]any{"id": id, "name": "org" + jsonInt(id), "enabled": true, "cloud_account": nil})
+		o := orgDTO(id)
+		delete(o, "actions_framework_enabled") // GET /rest/orgs/{org} answers it
+		orgs = append(orgs, o)
 	}
-	body := map[string]any{"orgs": orgs, "is_saml": false}
+	ip, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		ip = r.RemoteAddr
+	}
+	body := map[string]any{"orgs": orgs, "is_saml": false, "is_ldap": false, "saml_alias": nil, "session_ip": ip}
 	if email, ok := strings.CutPrefix(principal, "user:"); ok {
 		body["user_email"] = email
-		body["user_id"] = 1
+		body["user_id"] = simUserID
+		body["user_fname"] = simUserFirst
+		body["user_lname"] = simUserLast
+		if ck, err := r.Cookie("JSESSIONID"); err == nil {
+			if info, ok := s.sessions[ck.Value]; ok {
+				body["csrf_token"] = info.csrf
+			}
+		}
+	}
+	if id, ok := strings.CutPrefix(principal, "apikey:"); ok {
+		body["api_key_handle"] = s.apiKeyHandle(id)
+		body["display_name"] = id
 	}
 	return body
+}
+
+// apiKeyHandle is the numeric handle of an API key: its rank among the
+// configured key ids, after the sim's user.
+func (s *Sim) apiKeyHandle(id string) int64 {
+	keys := make([]string, 0, len(s.cfg.APIKeys))
+	for k := range s.cfg.APIKeys {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return simUserID + 1 + int64(slices.Index(keys, id))
 }
 
 // ExpireSessions ends every login session, as a SOAR session timeout

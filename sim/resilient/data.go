@@ -26,9 +26,6 @@ var artifactTypes = map[int64]string{
 	resilient.ArtifactDNSName:   "DNS Name",
 }
 
-// severities are SOAR's default severity codes.
-var severities = map[string]int64{"Low": 4, "Medium": 5, "High": 6}
-
 type incident struct {
 	inc       resilient.Incident
 	notes     []resilient.Comment
@@ -78,17 +75,7 @@ func (d *data) id(kind string) int64 {
 func (d *data) seedDemo() {
 	created := time.Date(2019, 8, 2, 10, 30, 0, 0, time.UTC)
 	d.orgs[DemoOrg].incidents[DemoIncident] = &incident{
-		inc: resilient.Incident{
-			ID:              DemoIncident,
-			Name:            DemoIncidentName,
-			OrgID:           DemoOrg,
-			SeverityCode:    resilient.Ref{ID: severities["High"], Name: "High"},
-			PhaseID:         resilient.Ref{Name: "Engage"},
-			IncidentTypeIDs: []resilient.Ref{{Name: "Lost documents / files / records"}},
-			CreateDate:      resilient.MS(created),
-			DiscoveredDate:  resilient.MS(created),
-			Properties:      map[string]json.RawMessage{},
-		},
+		inc:  newIncident(DemoOrg, DemoIncident, DemoIncidentName, "High", "Engage", []string{"Lost documents / files / records"}, created),
 		rows: map[string][]resilient.TableRow{},
 	}
 	for _, a := range []struct {
@@ -125,14 +112,7 @@ func (d *data) createIncident(orgID int64, name string, now time.Time) int64 {
 	}
 	id := d.id("incident")
 	o.incidents[id] = &incident{
-		inc: resilient.Incident{
-			ID: id, Name: name, OrgID: orgID,
-			SeverityCode:   resilient.Ref{ID: severities["Low"], Name: "Low"},
-			PhaseID:        resilient.Ref{Name: "Respond"},
-			CreateDate:     resilient.MS(now),
-			DiscoveredDate: resilient.MS(now),
-			Properties:     map[string]json.RawMessage{},
-		},
+		inc:  newIncident(orgID, id, name, "Low", "Respond", nil, now),
 		rows: map[string][]resilient.TableRow{},
 	}
 	return id

@@ -131,17 +131,6 @@ func renderRef(ref resilient.Ref, byName bool) resilient.Ref {
 	return resilient.Ref{ID: ref.ID}
 }
 
-func renderIncident(inc resilient.Incident, byName bool) resilient.Incident {
-	inc.SeverityCode = renderRef(inc.SeverityCode, byName)
-	inc.PhaseID = renderRef(inc.PhaseID, byName)
-	types := make([]resilient.Ref, len(inc.IncidentTypeIDs))
-	for i, t := range inc.IncidentTypeIDs {
-		types[i] = renderRef(t, byName)
-	}
-	inc.IncidentTypeIDs = types
-	return inc
-}
-
 func renderArtifact(a resilient.Artifact, byName bool) resilient.Artifact {
 	a.Type = renderRef(a.Type, byName)
 	return a

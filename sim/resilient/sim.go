@@ -58,8 +58,10 @@ func New(cfg Config) *Sim {
 	return s
 }
 
-// Handler serves the REST API under /rest/ and the inspection API under /_sim/.
-func (s *Sim) Handler() http.Handler { return s.mux }
+// Handler serves the REST API under /rest/ and the inspection API under
+// /_sim/. A path no route serves, or a method a path does not take, is
+// answered with SOAR's JSON error (404 or 405), not Go's plain text.
+func (s *Sim) Handler() http.Handler { return http.HandlerFunc(s.serveHTTP) }
 
 // Start serves the sim on addr ("127.0.0.1:0" for a free port) and returns
 // its base URL and a function that shuts it down.
@@ -90,8 +92,14 @@ func (s *Sim) routes() {
 	s.route("POST /rest/session", false, s.postSession)
 	s.route("GET /rest/session", true, s.getSession)
 	s.route("DELETE /rest/session", true, s.deleteSession)
+	s.route("GET /rest/const", true, s.getConst)
 	s.route("GET /rest/orgs/{org}", true, s.getOrg)
+	s.route("GET /rest/orgs/{org}/actions", true, s.listActions)
 	s.route("GET /rest/orgs/{org}/types/{type}", true, s.getType)
+	s.route("GET /rest/orgs/{org}/types/{type}/fields", true, s.listTypeFields)
+	s.route("GET /rest/orgs/{org}/functions", true, s.listFunctions)
+	s.route("GET /rest/orgs/{org}/functions/{fn}", true, s.getFunction)
+	s.route("GET /rest/orgs/{org}/message_destinations", true, s.listDestinations)
 	s.route("GET /rest/orgs/{org}/incidents/{inc}", true, s.getIncident)
 	s.route("GET /rest/orgs/{org}/incidents/{inc}/comments", true, s.listNotes)
 	s.route("POST /rest/orgs/{org}/incidents/{inc}/comments", true, s.postNote)
