@@ -257,42 +257,13 @@ func checkIris(ctx context.Context, cfg *config.Config) []checkResult {
 		r.Err, r.Fix = fmt.Errorf("account %s has no %s product", acc.Username, iris.ProductInvestigate), "irisflow needs Iris Investigate; ask DomainTools for it"
 		return []checkResult{r}
 	}
-	if problems := quotaProblems(cfg.Iris, p); len(problems) > 0 {
+	if problems := deps.QuotaProblems(cfg.Iris, p); len(problems) > 0 {
 		r.Err, r.Fix = errors.New(joinNames(problems)), "lower the iris.* settings named (IRISFLOW_IRIS_PER_MINUTE / _PER_HOUR / _PER_MONTH) to the account's limits"
 		return []checkResult{r}
 	}
 	r.Detail = fmt.Sprintf("account active; %s limits %s/min %s/h %s/month; irisflow's budget fits", p.ID,
 		limitText(p.PerMinuteLimit), limitText(p.PerHourLimit), limitText(p.PerMonthLimit))
 	return []checkResult{r}
-}
-
-// quotaProblems compares irisflow's request budget with the account's
-// limits: per minute as configured; per hour as configured, else what the
-// per-minute budget allows in an hour; per month only when configured (no
-// per-minute budget fits a month), plus a month already used up.
-func quotaProblems(c config.Iris, p iris.Product) []string {
-	var out []string
-	if l := p.PerMinuteLimit; l != nil && c.PerMinute > *l {
-		out = append(out, fmt.Sprintf("iris.per_minute %d exceeds the account's %d per minute", c.PerMinute, *l))
-	}
-	if l := p.PerHourLimit; l != nil {
-		hourly, what := c.PerHour, "iris.per_hour "+strconv.Itoa(c.PerHour)
-		if hourly == 0 {
-			hourly, what = c.PerMinute*60, fmt.Sprintf("iris.per_minute %d (× 60 = %d an hour, no iris.per_hour)", c.PerMinute, c.PerMinute*60)
-		}
-		if hourly > *l {
-			out = append(out, fmt.Sprintf("%s exceeds the account's %d per hour", what, *l))
-		}
-	}
-	if l := p.PerMonthLimit; l != nil {
-		if c.PerMonth > *l {
-			out = append(out, fmt.Sprintf("iris.per_month %d exceeds the account's %d per month", c.PerMonth, *l))
-		}
-		if u := p.UsageMonth; u != nil && *u >= *l {
-			out = append(out, fmt.Sprintf("the account has used %d of its %d queries this month", *u, *l))
-		}
-	}
-	return out
 }
 
 func limitText(p *int) string {

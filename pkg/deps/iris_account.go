@@ -3,6 +3,7 @@ package deps
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/irisflow/irisflow/pkg/config"
@@ -48,45 +49,39 @@ func (d *Deps) checkIrisAccount(ctx context.Context) {
 		log.Warn("iris: the account has no iris-investigate product; Iris will refuse irisflow's requests")
 		return
 	}
-	for _, e := range quotaExcesses(c, p) {
+	for _, problem := range QuotaProblems(c, p) {
 		log.Warn("iris: the configured quota exceeds the account's limit; Iris will answer 503 above it and irisflow pauses",
-			"window", e.window, "setting", e.setting, "configured", e.configured, "account_limit", e.limit)
+			"problem", problem)
 	}
 }
 
-// quotaExcess is one window in which the configured quota exceeds the
-// account's limit.
-type quotaExcess struct {
-	window     string // minute, hour, month
-	setting    string // the configuration key to lower
-	configured string // the configured bound ("unlimited" when none)
-	limit      int    // the account's limit
-}
-
-// quotaExcesses compares the shared quota of c with the limits of the
-// account's product p. An unset bound (0) of irisflow is unlimited, except
-// that per_minute also bounds an hour (60 × per_minute); an account limit
-// that is null is none.
-func quotaExcesses(c config.Iris, p iris.Product) []quotaExcess {
-	var out []quotaExcess
-	check := func(window, setting string, configured int, limit *int) {
-		if limit == nil {
-			return
+// QuotaProblems compares irisflow's request budget with the account's
+// limits of product p: per minute as configured; per hour as configured,
+// else what the per-minute budget allows in an hour; per month only when
+// configured (no per-minute budget fits a month), plus a month already
+// used up. Each problem names the setting to lower. irisflow warns of
+// them at start and `irisflow check` reports them.
+func QuotaProblems(c config.Iris, p iris.Product) []string {
+	var out []string
+	if l := p.PerMinuteLimit; l != nil && c.PerMinute > *l {
+		out = append(out, fmt.Sprintf("iris.per_minute %d exceeds the account's %d per minute", c.PerMinute, *l))
+	}
+	if l := p.PerHourLimit; l != nil {
+		hourly, what := c.PerHour, "iris.per_hour "+strconv.Itoa(c.PerHour)
+		if hourly == 0 {
+			hourly, what = c.PerMinute*60, fmt.Sprintf("iris.per_minute %d (× 60 = %d an hour, no iris.per_hour)", c.PerMinute, c.PerMinute*60)
 		}
-		if configured <= 0 {
-			out = append(out, quotaExcess{window, setting, "unlimited", *limit})
-		} else if configured > *limit {
-			out = append(out, quotaExcess{window, setting, fmt.Sprint(configured), *limit})
+		if hourly > *l {
+			out = append(out, fmt.Sprintf("%s exceeds the account's %d per hour", what, *l))
 		}
 	}
-	check("minute", "iris.per_minute", c.PerMinute, p.PerMinuteLimit)
-	hour, hourSetting := c.PerHour, "iris.per_hour"
-	if hour <= 0 && c.PerMinute > 0 {
-		hour, hourSetting = 60*c.PerMinute, "iris.per_hour (unset: 60 × iris.per_minute)"
-	}
-	check("hour", hourSetting, hour, p.PerHourLimit)
-	if c.PerMonth > 0 {
-		check("month", "iris.per_month", c.PerMonth, p.PerMonthLimit)
+	if l := p.PerMonthLimit; l != nil {
+		if c.PerMonth > *l {
+			out = append(out, fmt.Sprintf("iris.per_month %d exceeds the account's %d per month", c.PerMonth, *l))
+		}
+		if u := p.UsageMonth; u != nil && *u >= *l {
+			out = append(out, fmt.Sprintf("the account has used %d of its %d queries this month", *u, *l))
+		}
 	}
 	return out
 }
