@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"log/slog"
 	"time"
@@ -16,8 +17,8 @@ func init() { addSimCommand(newSimIrisCmd) }
 // newSimIrisCmd is "irisflow sim iris": the DomainTools Iris simulator.
 func newSimIrisCmd() *cobra.Command {
 	var (
-		listen, user, key string
-		noOpenKey         bool
+		listen, user, key, caFile string
+		noOpenKey, useTLS         bool
 	)
 	cfg := irissim.DefaultConfig()
 	cmd := &cobra.Command{
@@ -44,7 +45,15 @@ GET /_sim/counters shows what was served; POST /_sim/reset zeroes it.`,
 			if err != nil {
 				return err
 			}
-			url, stop, err := s.Start(listen)
+			var tc *tls.Config
+			if useTLS {
+				certs, err := simCerts(log, "irisflow Iris simulator", caFile, listen)
+				if err != nil {
+					return err
+				}
+				tc = certs.ServerConfig()
+			}
+			url, stop, err := s.StartTLS(listen, tc)
 			if err != nil {
 				return err
 			}
@@ -68,6 +77,8 @@ GET /_sim/counters shows what was served; POST /_sim/reset zeroes it.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&listen, "listen", "127.0.0.1:8700", "address to serve on")
+	f.BoolVar(&useTLS, "tls", false, "serve https:// with a generated certificate")
+	f.StringVar(&caFile, "ca-file", defaultCAFile("iris"), "with --tls, where the generated CA is written")
 	f.StringVar(&cfg.FixturesDir, "fixtures", "", "directory of recorded Iris responses (*.json)")
 	f.IntVar(&cfg.Universe, "universe", 0, "number of synthetic domains besides the seed-guide ones")
 	f.Int64Var(&cfg.Seed, "seed", 1, "universe seed")

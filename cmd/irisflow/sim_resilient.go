@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -17,6 +18,7 @@ import (
 	"github.com/irisflow/irisflow/sim/broker"
 	resilientsim "github.com/irisflow/irisflow/sim/resilient"
 	soarsim "github.com/irisflow/irisflow/sim/resilient/soar"
+	"github.com/irisflow/irisflow/sim/tlsgen"
 )
 
 func init() { addSimCommand(newSimResilientCmd) }
@@ -26,9 +28,10 @@ func init() { addSimCommand(newSimResilientCmd) }
 // broker or an external one (ActiveMQ).
 func newSimResilientCmd() *cobra.Command {
 	var (
-		listen, stompListen, stompURL, destination string
-		org                                        int64
-		cfg                                        resilientsim.Config
+		listen, stompListen, stompURL, destination, caFile string
+		org                                                int64
+		cfg                                                resilientsim.Config
+		useTLS                                             bool
 	)
 	cmd := &cobra.Command{
 		Use:   "resilient",
@@ -42,9 +45,23 @@ broker at --stomp-url (for example a local ActiveMQ).`,
 			log := slog.Default()
 			cfg.Orgs = []int64{org}
 			sim := resilientsim.New(cfg)
+			var certs *tlsgen.Certs
+			if useTLS {
+				var err error
+				if certs, err = simCerts(log, "irisflow SOAR simulator", caFile, listen, stompListen); err != nil {
+					return err
+				}
+			}
+			soarCfg := soarsim.Config{Org: org, Destination: destination, Sim: sim, Logger: log,
+				Login: resilientsim.DefaultAPIKeyID, Passcode: resilientsim.DefaultAPIKeySecret}
 			if stompURL == "" {
 				// SOAR's broker authenticates the org's API keys and users.
-				b, err := broker.Start(stompListen, broker.WithLogger(log), broker.WithUsers(sim.BrokerUsers()))
+				opts := []broker.Option{broker.WithLogger(log), broker.WithUsers(sim.BrokerUsers())}
+				if certs != nil {
+					opts = append(opts, broker.WithTLS(certs.ServerConfig()))
+					soarCfg.TLS = certs.ClientConfig()
+				}
+				b, err := broker.Start(stompListen, opts...)
 				if err != nil {
 					return err
 				}
@@ -52,8 +69,8 @@ broker at --stomp-url (for example a local ActiveMQ).`,
 				stompURL = b.URL()
 				log.Info("embedded STOMP broker listening", "addr", b.Addr(), "login", resilientsim.DefaultAPIKeyID)
 			}
-			soar, err := soarsim.New(soarsim.Config{BrokerURL: stompURL, Org: org, Destination: destination, Sim: sim, Logger: log,
-				Login: resilientsim.DefaultAPIKeyID, Passcode: resilientsim.DefaultAPIKeySecret})
+			soarCfg.BrokerURL = stompURL
+			soar, err := soarsim.New(soarCfg)
 			if err != nil {
 				return err
 			}
@@ -67,7 +84,11 @@ broker at --stomp-url (for example a local ActiveMQ).`,
 				return fmt.Errorf("sim resilient: listen %s: %w", listen, err)
 			}
 			srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-			log.Info("SOAR simulator ready", "url", "http://"+ln.Addr().String(), "stomp", stompURL,
+			scheme := "http://"
+			if certs != nil {
+				ln, scheme = tls.NewListener(ln, certs.ServerConfig()), "https://"
+			}
+			log.Info("SOAR simulator ready", "url", scheme+ln.Addr().String(), "stomp", stompURL,
 				"org", org, "destination", destination, "actions", soar.ActionsQueue(), "reply_to", soar.ReplyTo())
 			errc := make(chan error, 1)
 			go func() { errc <- srv.Serve(ln) }()
@@ -85,7 +106,9 @@ broker at --stomp-url (for example a local ActiveMQ).`,
 	f.StringVar(&listen, "listen", "127.0.0.1:8800", "address of the REST, /_sim and /_soar HTTP API")
 	f.StringVar(&stompListen, "stomp-listen", "127.0.0.1:61613", "address of the embedded STOMP broker")
 	f.StringVar(&stompURL, "stomp-url", "", "use this external broker (stomp://host:port, e.g. ActiveMQ) instead of the embedded one")
-	f.Int64Var(&org, "org", resilientsim.DemoOrg, "SOAR org id")
+	f.Int64Var(&org, "org", resilientsim.DemoOrg, "SOAR org id (its name is org<id>: org201)")
+	f.BoolVar(&useTLS, "tls", false, "serve REST over https:// and the embedded broker over stomp+ssl, with a generated certificate")
+	f.StringVar(&caFile, "ca-file", defaultCAFile("resilient"), "with --tls, where the generated CA is written (resilient-circuits: cafile=)")
 	f.StringVar(&destination, "destination", "domaintools", "message destination API name")
 	f.DurationVar(&cfg.Latency, "latency", 0, "latency added to every REST request")
 	f.Float64Var(&cfg.ErrorRate, "error-rate", 0, "share (0..1) of REST requests answered 500")

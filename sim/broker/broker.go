@@ -28,6 +28,7 @@ package broker
 
 import (
 	"crypto/subtle"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -67,6 +68,12 @@ func WithAnonymous() Option {
 	return func(b *Broker) { b.anonymous = true }
 }
 
+// WithTLS serves STOMP over TLS (stomp+ssl, as SOAR's broker on port
+// 65001) with cfg.
+func WithTLS(cfg *tls.Config) Option {
+	return func(b *Broker) { b.tls = cfg }
+}
+
 // WithLogger sets the logger. Default: discard.
 func WithLogger(l *slog.Logger) Option {
 	return func(b *Broker) { b.log = l }
@@ -78,6 +85,7 @@ type Broker struct {
 	log       *slog.Logger
 	users     map[string]string
 	anonymous bool
+	tls       *tls.Config // nil: plain STOMP
 
 	mu       sync.Mutex
 	denied   map[string]bool // queues refused by Deny
@@ -117,6 +125,9 @@ func Start(addr string, opts ...Option) (*Broker, error) {
 	if err != nil {
 		return nil, fmt.Errorf("broker: listen %s: %w", addr, err)
 	}
+	if b.tls != nil {
+		ln = tls.NewListener(ln, b.tls)
+	}
 	b.ln = ln
 	b.wg.Add(1)
 	go b.accept()
@@ -126,8 +137,13 @@ func Start(addr string, opts ...Option) (*Broker, error) {
 // Addr is the host:port the broker listens on.
 func (b *Broker) Addr() string { return b.ln.Addr().String() }
 
-// URL is "stomp://" + Addr().
-func (b *Broker) URL() string { return "stomp://" + b.Addr() }
+// URL is "stomp://" + Addr(), or "stomp+ssl://" + Addr() with WithTLS.
+func (b *Broker) URL() string {
+	if b.tls != nil {
+		return "stomp+ssl://" + b.Addr()
+	}
+	return "stomp://" + b.Addr()
+}
 
 // Close stops listening and closes every connection. Messages are dropped.
 func (b *Broker) Close() error {

@@ -3,6 +3,7 @@ package irissim
 import (
 	"context"
 	crand "crypto/rand"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -149,9 +150,19 @@ func (s *Server) Domains() []string {
 // Start listens on addr (":0" picks a port) and serves until stop is
 // called; url is "http://host:port".
 func (s *Server) Start(addr string) (url string, stop func(ctx context.Context) error, err error) {
+	return s.StartTLS(addr, nil)
+}
+
+// StartTLS is Start serving HTTPS with tc (url "https://host:port"); a nil
+// tc serves plain HTTP.
+func (s *Server) StartTLS(addr string, tc *tls.Config) (url string, stop func(ctx context.Context) error, err error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return "", nil, fmt.Errorf("irissim: listen %s: %w", addr, err)
+	}
+	scheme := "http://"
+	if tc != nil {
+		ln, scheme = tls.NewListener(ln, tc), "https://"
 	}
 	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	var wg sync.WaitGroup
@@ -173,5 +184,5 @@ func (s *Server) Start(addr string) (url string, stop func(ctx context.Context) 
 		}
 		return nil
 	}
-	return "http://" + ln.Addr().String(), stop, nil
+	return scheme + ln.Addr().String(), stop, nil
 }

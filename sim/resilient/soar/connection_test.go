@@ -2,6 +2,7 @@ package soarsim_test
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"math/rand/v2"
 	"net/url"
@@ -16,6 +17,7 @@ import (
 	"github.com/irisflow/irisflow/sim/broker"
 	resilientsim "github.com/irisflow/irisflow/sim/resilient"
 	soarsim "github.com/irisflow/irisflow/sim/resilient/soar"
+	"github.com/irisflow/irisflow/sim/tlsgen"
 )
 
 // brokerKinds: the connection tests run against the embedded broker and
@@ -251,5 +253,64 @@ func TestBrokerUsersFromAPIKeys(t *testing.T) {
 		} else if !strings.Contains(err.Error(), "User name ["+tt.login+"] or password is invalid.") {
 			t.Errorf("refusal %q lacks ActiveMQ's message", err)
 		}
+	}
+}
+
+// The simulator speaks stomp+ssl to a TLS broker (SOAR's broker is TLS
+// only: resilient-python-api resilient-circuits/resilient_circuits/
+// stomp_component.py, set_ssl), verifying its certificate against the
+// generated CA; the simulator used to refuse any URL but stomp://.
+func TestStompOverTLS(t *testing.T) {
+	t.Parallel()
+	certs, err := tlsgen.Generate("irisflow test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := broker.Start("127.0.0.1:0", broker.WithTLS(certs.ServerConfig()),
+		broker.WithUser(resilientsim.DefaultAPIKeyID, resilientsim.DefaultAPIKeySecret))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	s, err := soarsim.New(soarsim.Config{BrokerURL: b.URL(), TLS: certs.ClientConfig(),
+		Login: resilientsim.DefaultAPIKeyID, Passcode: resilientsim.DefaultAPIKeySecret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	// The integration's side, over TLS too.
+	nc, err := tls.Dial("tcp", b.Addr(), certs.ClientConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := stomp.Connect(nc, stomp.ConnOpt.Login(resilientsim.DefaultAPIKeyID, resilientsim.DefaultAPIKeySecret))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = c.Disconnect() })
+	sub, err := c.Subscribe(s.ActionsQueue(), stomp.AckAuto)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	inv, err := s.InvokeFunction(ctx, "domaintools_profile_domain_with_iris", map[string]any{"dt_domain_name": "int-chase.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := <-sub.C
+	if m.Err != nil || m.Header.Get(resilient.HeaderCorrelationID) != inv.CorrelationID {
+		t.Fatalf("delivered %v %v", m.Err, m.Header)
+	}
+	final := resilient.ResultReply(resilient.ResultPayload{Success: true, Content: map[string]any{}})
+	if err := c.Send(m.Header.Get(resilient.HeaderReplyTo), "", final, stomp.SendOpt.Header(resilient.HeaderCorrelationID, inv.CorrelationID)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Await(ctx, inv.CorrelationID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := soarsim.New(soarsim.Config{BrokerURL: b.URL(), Login: resilientsim.DefaultAPIKeyID, Passcode: resilientsim.DefaultAPIKeySecret}); err == nil ||
+		!strings.Contains(err.Error(), "certificate") {
+		t.Errorf("with the system roots only: %v, want a certificate error", err)
 	}
 }
