@@ -101,6 +101,13 @@ if [ ${#missing[@]} -gt 0 ]; then
 	apt_install "${missing[@]}"
 fi
 
+# Chromium: the console's browser test (cmd/irisflow TestConsoleInBrowser)
+# drives Debian's chromium; under CI=true that test fails without it.
+if [ -z "${IRISFLOW_NO_CHROMIUM:-}" ] && ! command -v chromium >/dev/null 2>&1; then
+	echo "services: installing chromium (the console's browser test)"
+	apt_install chromium
+fi
+
 if [ -n "${IRISFLOW_TEST_DATABASE_URL:-}" ]; then
 	echo "services: using IRISFLOW_TEST_DATABASE_URL"
 else

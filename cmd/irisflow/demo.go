@@ -32,6 +32,13 @@ type demoOptions struct {
 	noAutoPivot bool
 	// tune adjusts the simulators and the configuration before they start (bench).
 	tune envTuning
+	// keep serves the console on the demo's data after the scenario, until
+	// interrupted (demo_console.go).
+	keep          bool
+	consoleListen string
+	// then, when set, runs after a successful scenario while the pipeline
+	// and the database are still up.
+	then func(dbURL string) error
 }
 
 // envTuning are the benchmark's adjustments of the demo's environment; a
@@ -72,6 +79,9 @@ It exits 0 only when every invocation got its final reply and every write landed
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, cancel := context.WithTimeout(cmd.Context(), o.timeout)
 			defer cancel()
+			if o.keep {
+				o.then = keepWithConsole(cmd.Context(), cmd.ErrOrStderr(), o.consoleListen)
+			}
 			return runDemo(ctx, cmd.OutOrStdout(), o)
 		},
 	}
@@ -80,6 +90,8 @@ It exits 0 only when every invocation got its final reply and every write landed
 	f.StringVar(&o.stompURL, "stomp-url", "", "run the scenario through this external STOMP broker (e.g. stomp://127.0.0.1:61613, ActiveMQ) instead of the embedded one")
 	f.DurationVar(&o.timeout, "timeout", 3*time.Minute, "give up after this long")
 	f.BoolVar(&o.verbose, "verbose", false, "log what the services do")
+	f.BoolVar(&o.keep, "keep", false, "then keep the data and serve the console on it (irisflow console) until interrupted; prints its address")
+	f.StringVar(&o.consoleListen, "console-listen", "127.0.0.1:8088", "with --keep: the console's address (loopback; port 0 picks one)")
 	f.StringVar(&o.dbURL, "database-url", "", "PostgreSQL URL (default IRISFLOW_DATABASE_URL, else the local server's irisflow_demo database, else a throwaway cluster)")
 	return cmd
 }
@@ -139,6 +151,9 @@ func runDemo(ctx context.Context, out io.Writer, o demoOptions) error {
 	}
 	if problems := res.problems(); len(problems) > 0 {
 		return fmt.Errorf("demo: %d problem(s): %v", len(problems), problems)
+	}
+	if o.then != nil {
+		return o.then(env.cfg.DatabaseURL)
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -40,78 +41,39 @@ func (s *searchFlags) register(f *pflag.FlagSet) {
 	f.StringVar(&s.sort, "sort", store.SortRisk, "order: "+strings.Join(store.SortOrders, ", "))
 }
 
-// filter turns the flags into a store filter; changed says which flags were
-// given (min-risk 0 is a filter only when given). now anchors --since.
+// filter turns the flags into a store filter (the parser the console's API
+// uses too); changed says which flags were given (min-risk 0 is a filter
+// only when given). now anchors --since.
 func (s *searchFlags) filter(changed func(string) bool, now time.Time) (store.SearchFilter, error) {
-	f := store.SearchFilter{Tag: s.tag, Registrar: s.registrar, Registrant: s.registrant, Email: s.email, IP: s.ip,
-		NameServer: s.ns, MX: s.mx, SSLHash: s.sslHash, TrackingCode: s.tracking, DomainLike: s.like, Sort: s.sort}
+	v := map[string]string{"tag": s.tag, "registrar": s.registrar, "registrant": s.registrant, "email": s.email,
+		"ip": s.ip, "ns": s.ns, "mx": s.mx, "ssl_hash": s.sslHash, "tracking_code": s.tracking,
+		"created_after": s.createdAfter, "created_before": s.createdBefore, "incident": s.incident,
+		"since": s.since, "like": s.like, "sort": s.sort}
 	if changed("min-risk") {
-		f.MinRisk = &s.minRisk
+		v["min_risk"] = strconv.Itoa(s.minRisk)
 	}
-	if !slices.Contains(store.SortOrders, s.sort) {
-		return f, usageError("unknown --sort %q (want one of %s)", s.sort, strings.Join(store.SortOrders, ", "))
-	}
-	var err error
-	if f.CreatedAfter, err = parseDate("created-after", s.createdAfter); err != nil {
-		return f, err
-	}
-	if f.CreatedBefore, err = parseDate("created-before", s.createdBefore); err != nil {
-		return f, err
-	}
-	if f.Org, f.Incident, err = parseIncident(s.incident); err != nil {
-		return f, err
-	}
-	if f.FetchedSince, err = parseSince(s.since, now); err != nil {
-		return f, err
+	f, err := store.ParseSearchFilter(func(k string) string { return v[k] }, now)
+	if err != nil {
+		return f, &exitError{code: exitUsage, err: flagError(err)}
 	}
 	return f, nil
 }
 
-func parseDate(flag, v string) (time.Time, error) {
-	if v == "" {
-		return time.Time{}, nil
-	}
-	t, err := time.Parse(time.DateOnly, v)
-	if err != nil {
-		return t, usageError("--%s %q: want a date YYYY-MM-DD", flag, v)
-	}
-	return t, nil
+// flagError names the flag (created-after) where the store names the
+// parameter (created_after).
+func flagError(err error) error {
+	msg := strings.TrimPrefix(err.Error(), store.ErrInvalid.Error()+": ")
+	name, rest, _ := strings.Cut(msg, " ")
+	return fmt.Errorf("--%s %s", strings.ReplaceAll(name, "_", "-"), rest)
 }
 
-// parseIncident reads "4206" (any org) or "201/4206".
+// parseIncident is store.ParseIncident with a usage error.
 func parseIncident(v string) (org, incident int64, err error) {
-	if v == "" {
-		return 0, 0, nil
-	}
-	orgText, incText, ok := strings.Cut(v, "/")
-	if !ok {
-		orgText, incText = "", v
-	}
-	incident, err = strconv.ParseInt(incText, 10, 64)
-	if err == nil && orgText != "" {
-		org, err = strconv.ParseInt(orgText, 10, 64)
-	}
-	if err != nil || incident <= 0 || org < 0 {
-		return 0, 0, usageError("--incident %q: want an incident id or ORG/ID, e.g. 4206 or 201/4206", v)
+	org, incident, err = store.ParseIncident(v)
+	if err != nil {
+		return 0, 0, &exitError{code: exitUsage, err: flagError(err)}
 	}
 	return org, incident, nil
-}
-
-// parseSince reads a duration back from now, a date or an RFC 3339 time.
-func parseSince(v string, now time.Time) (time.Time, error) {
-	if v == "" {
-		return time.Time{}, nil
-	}
-	if d, err := time.ParseDuration(v); err == nil && d > 0 {
-		return now.Add(-d), nil
-	}
-	if t, err := time.Parse(time.RFC3339, v); err == nil {
-		return t, nil
-	}
-	if t, err := time.Parse(time.DateOnly, v); err == nil {
-		return t, nil
-	}
-	return time.Time{}, usageError("--since %q: want a duration (168h), a date (YYYY-MM-DD) or an RFC 3339 time", v)
 }
 
 // checkFormat refuses an output format outside allowed.

@@ -51,6 +51,8 @@ type Config struct {
 	Enricher  Enricher  `yaml:"enricher"`
 	Pivoter   Pivoter   `yaml:"pivoter"`
 	Writer    Writer    `yaml:"writer"`
+	// Console is the analysts' web console (irisflow console).
+	Console Console `yaml:"console"`
 	// Playbook is the automatic playbook of every org, unless Orgs overrides it.
 	Playbook Playbook `yaml:"playbook"`
 	// Orgs overrides the playbook per Resilient org id.
@@ -183,4 +185,14 @@ type Playbook struct {
 	PivotThreshold int `yaml:"pivot_threshold"`
 	// MaxDepth stops pivots from artifacts irisflow created beyond this depth. Default 1.
 	MaxDepth int `yaml:"max_depth"`
+}
+
+// Console configures `irisflow console` (pkg/console).
+type Console struct {
+	// Listen is the console's address (IRISFLOW_CONSOLE_LISTEN). Default
+	// 127.0.0.1:8088.
+	Listen string `yaml:"listen"`
+	// Token is the access token the console requires (IRISFLOW_CONSOLE_TOKEN);
+	// without one it refuses to listen beyond loopback. Default none.
+	Token string `yaml:"token"`
 }

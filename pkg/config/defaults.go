@@ -29,6 +29,7 @@ func (c *Config) Defaults() {
 	def(&c.NATSURL, "nats://127.0.0.1:4222")
 	defInt(&c.StreamReplicas, 1)
 	def(&c.HTTPListen, "127.0.0.1:9090")
+	def(&c.Console.Listen, "127.0.0.1:8088")
 	if len(c.Services) == 0 {
 		c.Services = append([]string(nil), AllServices...)
 	}

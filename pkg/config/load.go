@@ -109,6 +109,8 @@ func (c *Config) applyEnv(getenv func(string) string) error {
 			*dst = &b
 		}
 	}
+	str(&c.Console.Listen, "IRISFLOW_CONSOLE_LISTEN")
+	str(&c.Console.Token, "IRISFLOW_CONSOLE_TOKEN")
 	str(&c.DatabaseURL, "IRISFLOW_DATABASE_URL")
 	boolean(&c.Migrate, "IRISFLOW_MIGRATE")
 	str(&c.NATSURL, "IRISFLOW_NATS_URL")

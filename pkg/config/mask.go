@@ -21,6 +21,9 @@ func (c Config) Masked() Config {
 	if m.Iris.Key != "" {
 		m.Iris.Key = masked
 	}
+	if m.Console.Token != "" {
+		m.Console.Token = masked
+	}
 	m.DatabaseURL = redactURL(m.DatabaseURL)
 	m.NATSURL = redactURL(m.NATSURL)
 	m.STOMP.URL = redactURL(m.STOMP.URL)

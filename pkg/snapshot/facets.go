@@ -172,3 +172,27 @@ func intText(p *int) string {
 	}
 	return strconv.Itoa(*p)
 }
+
+// KindOfPivot is the kind of an Iris pivot search parameter's value
+// (nameserver_host → ns, ssl_hash → ssl, …); a parameter with no kind of
+// its own (registrar, email_domain, …) is its own kind.
+func KindOfPivot(param string) string {
+	switch param {
+	case "ip":
+		return KindIP
+	case "nameserver_host":
+		return KindNameServer
+	case "mailserver_host":
+		return KindMX
+	case "ssl_hash":
+		return KindSSL
+	case "email", "email_dns_soa", "ssl_email", "registrant_email":
+		return KindEmail
+	case "registrant", "registrant_org":
+		return KindRegistrant
+	case "google_analytics", "adsense", "tracking_code", "ga4", "gtm_codes", "fb_codes", "hotjar_codes",
+		"baidu_codes", "yandex_codes", "matomo_codes", "statcounter_project_codes", "statcounter_security_codes":
+		return KindTracking
+	}
+	return param
+}
