@@ -104,8 +104,12 @@ func findServer() (string, error) {
 		}
 		return u, nil
 	}
-	if err := ping(DefaultTestDatabaseURL, 3*time.Second); err == nil {
-		return DefaultTestDatabaseURL, nil
+	// IRISFLOW_TEST_POSTGRES_CONTAINER=1 skips the local server: the
+	// testcontainers path (-tags testcontainers) even where 5432 answers.
+	if os.Getenv("IRISFLOW_TEST_POSTGRES_CONTAINER") == "" {
+		if err := ping(DefaultTestDatabaseURL, 3*time.Second); err == nil {
+			return DefaultTestDatabaseURL, nil
+		}
 	}
 	return dockerFallback(howTo)
 }

@@ -4,6 +4,7 @@ package testenv
 
 import (
 	"context"
+	"net"
 	"testing"
 	"time"
 
@@ -13,6 +14,17 @@ import (
 // fakeEngineWant is what dockerFallback says, with -tags testcontainers,
 // when the Docker socket accepts connections but no Docker API answers.
 const fakeEngineWant = "no PostgreSQL at 127.0.0.1:5432 and no Docker engine ("
+
+// fallbackProbeSkip says why TestDockerFallbackSaysHowTo cannot run: with a
+// Docker engine at the default socket, testcontainers falls back to it
+// whatever DOCKER_HOST says, so no engine can be hidden from the probe.
+func fallbackProbeSkip() string {
+	if c, err := net.DialTimeout("unix", "/var/run/docker.sock", time.Second); err == nil {
+		c.Close()
+		return "a Docker engine answers at /var/run/docker.sock, which testcontainers uses whatever DOCKER_HOST says: the no-engine messages cannot be provoked here"
+	}
+	return ""
+}
 
 // TestContainerPostgres starts (or joins) the testcontainers PostgreSQL and
 // creates a database on it. It needs a Docker engine: `make test` builds

@@ -98,6 +98,9 @@ func TestDockerFallbackSaysHowTo(t *testing.T) {
 	if os.Getenv("IRISFLOW_TESTENV_FALLBACK_PROBE") == "1" {
 		t.Skip("probe runs only as a child")
 	}
+	if why := fallbackProbeSkip(); why != "" {
+		t.Skip(why)
+	}
 	dir := t.TempDir()
 	fake := filepath.Join(dir, "docker.sock")
 	ln, err := net.Listen("unix", fake)
