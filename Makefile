@@ -4,13 +4,13 @@ SHELL := /bin/bash
 GO ?= go
 MODULES := $(shell $(GO) list -m -f '{{.Path}}' 2>/dev/null)
 PKGS := $(addsuffix /...,$(MODULES))
-# With a Docker engine (and no PostgreSQL reachable), pkg/testenv starts one
-# with testcontainers-go, which is built only with -tags testcontainers.
-TESTCONTAINERS_TAGS = $(shell docker info >/dev/null 2>&1 && echo -tags testcontainers)
-TEST_FLAGS ?= -race -count=1 -timeout 15m $(TESTCONTAINERS_TAGS)
+# pkg/testenv's PostgreSQL fallback (testcontainers-go) is built only with
+# -tags testcontainers: `make test-containers` runs it; `make test` uses the
+# server .ci/services.sh starts (TEST_FLAGS="... -tags testcontainers" adds it).
+TEST_FLAGS ?= -race -count=1 -timeout 15m
 FUZZTIME ?= 10s
 
-.PHONY: all build test lint fuzz bench demo services tidy clean
+.PHONY: all build test lint fuzz bench demo services tidy clean compose-config compose-smoke images test-containers cluster-test
 
 all: lint test
 
@@ -62,6 +62,39 @@ lint:
 demo:
 	@IRISFLOW_NO_ACTIVEMQ=1 bash .ci/services.sh || echo "demo: PostgreSQL not started by .ci/services.sh; the demo looks for one itself"
 	$(GO) run ./cmd/irisflow demo
+
+## compose-config: validate docker-compose.yml, alone and with the local override
+COMPOSE_LOCAL = --env-file deploy/local/compose.env -f docker-compose.yml -f docker-compose.local.yml
+compose-config:
+	@command -v docker-compose >/dev/null 2>&1 || bash .ci/docker.sh
+	docker-compose -f docker-compose.yml --profile sandbox config -q
+	docker-compose $(COMPOSE_LOCAL) --profile sandbox config -q
+
+## test-containers: pkg/testenv and pkg/store on a PostgreSQL container started by
+## testcontainers-go (host network, Ryuk off), the local server on 5432 unused
+TEST_CONTAINERS_IMAGE ?= local/postgres:15
+test-containers:
+	@bash .ci/docker.sh
+	@bash .ci/images.sh postgres
+	@docker rm -f irisflow-test-postgres >/dev/null 2>&1 || true
+	@env -u IRISFLOW_TEST_DATABASE_URL TESTCONTAINERS_RYUK_DISABLED=true IRISFLOW_TEST_POSTGRES_CONTAINER=1 \
+		IRISFLOW_TEST_POSTGRES_IMAGE=$(TEST_CONTAINERS_IMAGE) \
+		$(GO) test -race -count=1 -timeout 10m -tags testcontainers ./pkg/testenv/ ./pkg/store/; \
+	rc=$$?; docker rm -f irisflow-test-postgres >/dev/null 2>&1; exit $$rc
+
+## cluster-test: a three-node NATS cluster (R3 streams) and two processes of each
+## service under load, with a node SIGKILLed, a replica SIGKILLed, a node restarted
+cluster-test: services
+	$(GO) test -race -count=1 -timeout 20m -tags cluster -run '^TestClusterFailoverAndReplicas$$' -v ./cmd/irisflow/
+
+## images: the local images docker-compose.local.yml names (Docker engine started when needed)
+images:
+	@bash .ci/docker.sh
+	@IRISFLOW_REBUILD=1 bash .ci/images.sh
+
+## compose-smoke: the compose stack on the simulators, the demo played against it, torn down
+compose-smoke:
+	@bash .ci/compose-smoke.sh
 
 ## tidy: go mod tidy in every module (workspace off, replace directives resolve siblings)
 tidy:
