@@ -153,8 +153,8 @@ func (ls *links) set(l *link) {
 }
 
 // wait returns the current connection, other than not, waiting for one
-// until ctx ends (then nil).
-func (ls *links) wait(ctx context.Context, not *link) *link {
+// until ctx ends or closed is closed (then nil).
+func (ls *links) wait(ctx context.Context, closed <-chan struct{}, not *link) *link {
 	for {
 		ls.mu.Lock()
 		l, changed := ls.cur, ls.changed
@@ -165,6 +165,8 @@ func (ls *links) wait(ctx context.Context, not *link) *link {
 		select {
 		case <-changed:
 		case <-ctx.Done():
+			return nil
+		case <-closed:
 			return nil
 		}
 	}

@@ -3,6 +3,7 @@ package soarsim_test
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/url"
@@ -312,5 +313,19 @@ func TestStompOverTLS(t *testing.T) {
 	if _, err := soarsim.New(soarsim.Config{BrokerURL: b.URL(), Login: resilientsim.DefaultAPIKeyID, Passcode: resilientsim.DefaultAPIKeySecret}); err == nil ||
 		!strings.Contains(err.Error(), "certificate") {
 		t.Errorf("with the system roots only: %v, want a certificate error", err)
+	}
+}
+
+// A closed simulator answers a send with ErrClosed at once, instead of
+// waiting for a connection that will never come back.
+func TestInvokeAfterClose(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, brokerKinds[0].start(t), nil)
+	if err := w.soar.Close(); err != nil {
+		t.Fatal(err)
+	}
+	_, err := w.soar.InvokeFunction(context.Background(), "domaintools_profile_domain_with_iris", map[string]any{"dt_domain_name": "x.example"})
+	if !errors.Is(err, soarsim.ErrClosed) {
+		t.Fatalf("send after Close: %v, want ErrClosed", err)
 	}
 }

@@ -2,6 +2,7 @@ package soarsim
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/go-stomp/stomp/v3"
@@ -9,6 +10,9 @@ import (
 
 	"github.com/irisflow/irisflow/pkg/resilient"
 )
+
+// ErrClosed is returned by sends on a closed simulator.
+var ErrClosed = errors.New("soarsim: closed")
 
 // sendFrame SENDs a message to the actions queue and waits for the
 // broker's RECEIPT. A message whose RECEIPT did not come (connection lost,
@@ -23,8 +27,11 @@ func (s *SOAR) sendFrame(ctx context.Context, headers map[string]string, body []
 	q := s.ActionsQueue()
 	var failed *link
 	for {
-		l := s.links.wait(ctx, failed)
+		l := s.links.wait(ctx, s.ctx.Done(), failed)
 		if l == nil {
+			if ctx.Err() == nil {
+				return fmt.Errorf("soarsim: send to %s: %w", q, ErrClosed)
+			}
 			return fmt.Errorf("soarsim: send to %s: no broker connection: %w", q, ctx.Err())
 		}
 		err := l.sendReceipted(s.cfg.ReceiptTimeout, q, body, opts...)
