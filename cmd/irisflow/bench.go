@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	soarsim "github.com/irisflow/irisflow/sim/resilient/soar"
 )
 
 func init() { addCommand(newBenchCmd) }
@@ -50,6 +52,12 @@ when any is non-zero. --json prints one object per pass. Figures depend on the m
 docs/benchmarks.md records them with the commands that reproduce them.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if o.duration > 0 {
+				if cmd.Flags().Changed("invocations") {
+					return errors.New("give --invocations N or --duration D, not both")
+				}
+				o.invocations = 0
+			}
 			if err := o.validate(); err != nil {
 				return err
 			}
@@ -61,7 +69,7 @@ docs/benchmarks.md records them with the commands that reproduce them.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.mode, "mode", modeProfile, "what each invocation asks: profile, playbook, pivot or mixed")
-	f.IntVar(&o.invocations, "invocations", 20000, "invocations in the measured pass (0 with --duration)")
+	f.IntVar(&o.invocations, "invocations", 20000, "invocations in the measured pass")
 	f.DurationVar(&o.duration, "duration", 0, "send for this long instead of --invocations")
 	f.Float64Var(&o.rate, "rate", 0, "offer this many invocations/s (open loop); 0 = closed loop")
 	f.IntVar(&o.concurrency, "concurrency", 1000, "invocations in flight in the closed loop")
@@ -72,6 +80,7 @@ docs/benchmarks.md records them with the commands that reproduce them.`,
 	f.IntVar(&o.irisQuota, "iris-quota", 0, "Iris requests/min: the simulator answers 503 above it, and irisflow's shared quota is set to it; 0 = none")
 	f.DurationVar(&o.restLatency, "rest-latency", 0, "latency the Resilient REST simulator adds to every request")
 	f.Float64Var(&o.restRate, "rest-rate", 10000, "irisflow's REST writes/s per org (resilient.rate_per_second)")
+	f.IntVar(&o.senders, "senders", 4, "SOAR simulator connections that send (each waits for a RECEIPT per SEND)")
 	f.StringVar(&o.replicasArg, "replicas", "", "run services as separate processes, e.g. enricher=3,writer=3")
 	f.StringVar(&o.binDir, "bin-dir", "", "take the --replicas binaries from this directory instead of building them")
 	f.BoolVar(&o.seedStyle, "seed-style", false, "add a pass the seed app's way and print the ratio")
@@ -126,10 +135,10 @@ func runBench(ctx context.Context, out io.Writer, o *benchOptions) error {
 
 	var specs []passSpec
 	if o.warmup && o.distinct > 0 {
-		specs = append(specs, passSpec{name: "cold", mode: modeProfile, invocations: len(domains), concurrency: o.concurrency, domains: domains, soar: b.soar})
+		specs = append(specs, passSpec{name: "cold", mode: modeProfile, invocations: len(domains), concurrency: o.concurrency, domains: domains, soars: b.senders})
 	}
 	measured := passSpec{name: o.mode, mode: o.mode, invocations: o.invocations, duration: o.duration, rate: o.rate,
-		concurrency: o.concurrency, domains: domains, soar: b.soar}
+		concurrency: o.concurrency, domains: domains, soars: b.senders}
 	if o.invocations == 0 {
 		measured.name += " " + o.duration.String()
 	}
@@ -140,7 +149,7 @@ func runBench(ctx context.Context, out io.Writer, o *benchOptions) error {
 			n = min(n, o.invocations)
 		}
 		specs = append(specs, passSpec{name: "seed-style", mode: modeProfile, invocations: n, rate: o.rate,
-			concurrency: o.concurrency, domains: domains, soar: b.seed})
+			concurrency: o.concurrency, domains: domains, soars: []*soarsim.SOAR{b.seed}})
 	}
 
 	var passes []benchPass

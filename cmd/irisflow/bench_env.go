@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync/atomic"
+	"time"
 
 	"github.com/irisflow/irisflow/pkg/config"
 	"github.com/irisflow/irisflow/pkg/resilient"
@@ -24,6 +25,8 @@ type benchEnv struct {
 	o        *benchOptions
 	tr       atomic.Pointer[tracker]
 	replicas *replicaSet
+	senders  []*soarsim.SOAR // senders[0] is the demo's (it runs the artifact rule)
+	soarCfg  soarsim.Config
 	seed     *soarsim.SOAR // the seed-style destination (--seed-style)
 	irisURL  string
 	stop     func() // stops the in-process services
@@ -46,7 +49,10 @@ func startBenchEnv(ctx context.Context, log *slog.Logger, o *benchOptions, unive
 			c.Users = map[string]string{"demo": "demo-key", seedIrisUser: seedIrisKey}
 		},
 		rest: func(c *resilientsim.Config) { c.Latency = o.restLatency },
-		soar: func(c *soarsim.Config) { c.OnReply = onReply },
+		soar: func(c *soarsim.Config) {
+			c.OnReply, c.FirstInvocationID = onReply, firstInvocationID(0)
+			b.soarCfg = *c
+		},
 		config: func(c *config.Config) {
 			c.Resilient.RatePerSecond = o.restRate
 			if o.irisQuota > 0 {
@@ -79,6 +85,17 @@ func startBenchEnv(ctx context.Context, log *slog.Logger, o *benchOptions, unive
 	}
 	env.closers = append(env.closers, b.stop)
 
+	b.senders = []*soarsim.SOAR{env.soar}
+	for k := 1; k < o.senders; k++ {
+		c := b.soarCfg
+		c.Sim, c.FirstInvocationID = nil, firstInvocationID(k)
+		s, err := soarsim.New(c)
+		if err != nil {
+			return b, fmt.Errorf("bench: SOAR sender %d: %w", k+1, err)
+		}
+		b.closers = append(b.closers, func() { _ = s.Close() })
+		b.senders = append(b.senders, s)
+	}
 	if len(o.replicas) > 0 {
 		if err := b.startReplicas(ctx); err != nil {
 			return b, err
@@ -124,17 +141,19 @@ func (b *benchEnv) startSeed() error {
 		return err
 	}
 	b.closers = append(b.closers, func() { _ = app.Close() })
-	onReply := func(cid string, ack resilient.Ack) {
-		if t := b.tr.Load(); t != nil {
-			t.reply(cid, ack)
-		}
-	}
-	if b.seed, err = soarsim.New(soarsim.Config{BrokerURL: b.cfg.STOMP.URL, Org: demoOrg, Destination: seedDestination, OnReply: onReply,
-		Login: resilientsim.DefaultAPIKeyID, Passcode: resilientsim.DefaultAPIKeySecret}); err != nil {
+	c := b.soarCfg
+	c.Sim, c.Destination, c.FirstInvocationID = nil, seedDestination, firstInvocationID(b.o.senders)
+	if b.seed, err = soarsim.New(c); err != nil {
 		return fmt.Errorf("seed-style: %w", err)
 	}
 	b.closers = append(b.closers, func() { _ = b.seed.Close() })
 	return nil
+}
+
+// firstInvocationID gives SOAR simulator k of the bench a range of
+// invocation ids of its own (they share one reply queue).
+func firstInvocationID(k int) int64 {
+	return (time.Now().Unix()%100000)*1000 + int64(k)*1_000_000_000
 }
 
 // rss is the peak resident set of every process, in MiB: "bench" is this

@@ -30,6 +30,7 @@ type benchOptions struct {
 	duration    time.Duration
 	rate        float64 // invocations/s offered (open loop); 0 = closed loop
 	concurrency int     // invocations in flight in the closed loop
+	senders     int     // SOAR simulator connections that send
 	distinct    int     // distinct domains; 0 = every invocation a new domain
 	warmup      bool    // profile the distinct domains once before the measured pass
 	drain       time.Duration
@@ -61,6 +62,9 @@ func (o *benchOptions) validate() error {
 	}
 	if o.invocations == 0 && o.duration == 0 {
 		errs = append(errs, errors.New("give --invocations N or --duration D"))
+	}
+	if o.senders < 1 || o.senders > 16 {
+		errs = append(errs, fmt.Errorf("--senders %d: want 1 to 16", o.senders))
 	}
 	if o.concurrency < 1 {
 		errs = append(errs, fmt.Errorf("--concurrency %d: want at least 1", o.concurrency))

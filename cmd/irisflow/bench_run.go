@@ -7,6 +7,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/irisflow/irisflow/pkg/flow"
+	"github.com/irisflow/irisflow/pkg/resilient"
 	"github.com/irisflow/irisflow/pkg/seed"
 	irissim "github.com/irisflow/irisflow/sim/iris"
 	soarsim "github.com/irisflow/irisflow/sim/resilient/soar"
@@ -20,8 +22,8 @@ type passSpec struct {
 	duration    time.Duration //
 	rate        float64       // open loop; 0 = closed loop of concurrency
 	concurrency int
-	domains     []string // invocation i asks for domains[i % len]
-	soar        *soarsim.SOAR
+	domains     []string        // invocation i asks for domains[i % len]
+	soars       []*soarsim.SOAR // the SOAR simulators that send (soars[0] runs the artifact rule)
 }
 
 // kind is what invocation i of a pass of mode asks.
@@ -60,7 +62,7 @@ func (b *benchEnv) runPass(ctx context.Context, spec passSpec) (benchPass, error
 	b.tr.Store(tr)
 	defer b.tr.Store(nil)
 	irisBefore := b.iris.Counters()
-	sentBefore := len(spec.soar.Sent())
+	sentBefore := len(spec.soars[0].Sent())
 	load := &passLoad{kinds: map[string]int{}, expect: map[int64][]string{}, cycle: map[int]int64{}}
 
 	bar := startProgress(b.o.progress, spec, tr)
@@ -92,11 +94,12 @@ func (b *benchEnv) runPass(ctx context.Context, spec passSpec) (benchPass, error
 
 	own := tr.ids()
 	if load.kinds[modePlaybook]+load.kinds[modePivot] > 0 {
-		b.awaitWrites(ctx, load, start, &p)
+		b.awaitWrites(ctx, spec, sentBefore, own, load, start, &p)
 	}
-	rt := tally(own, spec.soar.Replies)
-	followUps := followUpIDs(spec.soar.Sent()[sentBefore:], own)
-	ft := tally(followUps, spec.soar.Replies)
+	sources := replySources(spec.soars)
+	rt := tally(own, sources)
+	followUps := followUpIDs(spec.soars[0].Sent()[sentBefore:], own)
+	ft := tally(followUps, sources)
 	p.FollowUps = len(followUps)
 	p.Lost, p.DuplicateReplies = rt.Lost+ft.Lost, rt.DuplicateReplies+ft.DuplicateReplies
 	p.ErrorReplies, p.OutOfOrder = rt.ErrorReplies+ft.ErrorReplies, rt.OutOfOrder+ft.OutOfOrder
@@ -113,12 +116,12 @@ func (b *benchEnv) runPass(ctx context.Context, spec passSpec) (benchPass, error
 	return p, nil
 }
 
-// senders encode and SEND concurrently. The SOAR simulator has one broker
-// connection, on which go-stomp holds its lock from a SEND to its RECEIPT:
-// SENDs do not overlap there, so the offered rate is bounded by one receipt
-// round trip each (sent_per_second shows it; far above the pipeline's rate
-// on the project's machine).
-const senders = 4
+// senders encode and SEND concurrently, spread over the pass's SOAR
+// simulators: each has one broker connection, on which go-stomp holds its
+// lock from a SEND to its RECEIPT, so one connection offers at most one
+// SEND per receipt round trip (ActiveMQ on a loaded machine: ≈20 ms).
+// sent_per_second shows what was offered.
+const senders = 16
 
 // job is one invocation, prepared by the pass's producer (which keeps the
 // pass's bookkeeping) and sent by one of the senders.
@@ -138,12 +141,12 @@ func (b *benchEnv) send(ctx context.Context, spec passSpec, tr *tracker, load *p
 	jobs := make(chan job, senders)
 	errs := make(chan error, senders)
 	var wg sync.WaitGroup
-	for range senders {
+	for w := range senders {
 		wg.Add(1)
-		go func() {
+		go func(soar *soarsim.SOAR) {
 			defer wg.Done()
 			for j := range jobs {
-				inv, err := b.invoke(ctx, spec, j)
+				inv, err := b.invoke(ctx, soar, j)
 				if err != nil {
 					tr.abandon()
 					errs <- fmt.Errorf("bench %s: invocation %d: %w", spec.name, j.i, err)
@@ -152,7 +155,7 @@ func (b *benchEnv) send(ctx context.Context, spec passSpec, tr *tracker, load *p
 				}
 				tr.sent(inv.CorrelationID, inv.SentAt)
 			}
-		}()
+		}(spec.soars[w%len(spec.soars)])
 	}
 	err := b.produce(ctx, spec, tr, load, start, jobs)
 	close(jobs)
@@ -204,15 +207,15 @@ func (b *benchEnv) produce(ctx context.Context, spec passSpec, tr *tracker, load
 }
 
 // invoke sends one invocation.
-func (b *benchEnv) invoke(ctx context.Context, spec passSpec, j job) (soarsim.Invocation, error) {
+func (b *benchEnv) invoke(ctx context.Context, soar *soarsim.SOAR, j job) (soarsim.Invocation, error) {
 	switch j.kind {
 	case modePlaybook:
-		return spec.soar.SendArtifactAction(ctx, j.incident, soarsim.Artifact{ID: j.artifact, Value: j.domain})
+		return soar.SendArtifactAction(ctx, j.incident, soarsim.Artifact{ID: j.artifact, Value: j.domain})
 	case modePivot:
-		return spec.soar.InvokeFunction(ctx, "domaintools_auto_pivot_with_iris",
+		return soar.InvokeFunction(ctx, "domaintools_auto_pivot_with_iris",
 			map[string]any{"dt_domain_name": j.domain, "incident_id": j.incident}, soarsim.WithWorkflow("domaintools_auto_pivot_with_iris"))
 	default:
-		return spec.soar.InvokeFunction(ctx, "domaintools_profile_domain_with_iris", map[string]any{"dt_domain_name": j.domain})
+		return soar.InvokeFunction(ctx, "domaintools_profile_domain_with_iris", map[string]any{"dt_domain_name": j.domain})
 	}
 }
 
@@ -253,19 +256,21 @@ func awaitAnswers(ctx context.Context, tr *tracker, drain time.Duration) error {
 }
 
 // awaitWrites waits until the pipeline is idle (every follow-up answered,
-// every consumer drained) and the incidents' writes stop changing, then
+// every consumer drained), giving up when no write landed for drain, then
 // records how long the writes took.
-func (b *benchEnv) awaitWrites(ctx context.Context, load *passLoad, start time.Time, p *benchPass) {
-	sctx, cancel := context.WithTimeout(ctx, b.o.drain)
+func (b *benchEnv) awaitWrites(ctx context.Context, spec passSpec, sentBefore int, own []string, load *passLoad, start time.Time, p *benchPass) {
+	sctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	done := make(chan error, 1)
-	go func() { done <- settle(sctx, b.demoEnv) }()
+	go func() { done <- b.settle(sctx, spec, sentBefore, own) }()
 	count, changed := -1, time.Now()
 	t := time.NewTicker(50 * time.Millisecond)
 	defer t.Stop()
 	for {
 		if n := countWrites(b.sim, demoOrg, load.incidents); n != count {
 			count, changed = n, time.Now()
+		} else if time.Since(changed) > b.o.drain {
+			cancel() // no write landed for drain: settle reports what is still busy
 		}
 		select {
 		case err := <-done:
@@ -278,6 +283,53 @@ func (b *benchEnv) awaitWrites(ctx context.Context, load *passLoad, start time.T
 		case <-t.C:
 		}
 	}
+}
+
+// settle waits until every invocation of the pass and every follow-up has
+// its final reply (on whichever simulator received it) and the consumers
+// have nothing pending or in flight, three times in a row (an answer can
+// start new work).
+func (b *benchEnv) settle(ctx context.Context, spec passSpec, sentBefore int, own []string) error {
+	consumers := []flow.Consumer{flow.EnricherConsumer, flow.PivoterConsumer, flow.WriterConsumer, flow.BridgeConsumer}
+	sources := replySources(spec.soars)
+	quiet := 0
+	t := time.NewTicker(100 * time.Millisecond)
+	defer t.Stop()
+	for {
+		busy := ""
+		ids := append(followUpIDs(spec.soars[0].Sent()[sentBefore:], own), own...)
+		if n := tally(ids, sources).Lost; n > 0 {
+			busy = fmt.Sprintf("%d invocation(s) without a final reply", n)
+		}
+		for _, c := range consumers {
+			if busy != "" {
+				break
+			}
+			busy = consumerBusy(ctx, b.pipeline.js, c)
+		}
+		if busy == "" {
+			if quiet++; quiet >= 3 {
+				return nil
+			}
+		} else {
+			quiet = 0
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("the pipeline did not settle: %s", busy)
+		case <-t.C:
+		}
+	}
+}
+
+// replySources are the simulators' reply records: replies to one destination
+// are shared out among its subscribers.
+func replySources(soars []*soarsim.SOAR) []func(string) []resilient.Ack {
+	out := make([]func(string) []resilient.Ack, len(soars))
+	for i, s := range soars {
+		out[i] = s.Replies
+	}
+	return out
 }
 
 // followUpIDs are the invocations the SOAR simulator sent on its own

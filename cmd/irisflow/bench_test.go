@@ -55,10 +55,22 @@ func TestTallyCountsLostDuplicatesAndOrder(t *testing.T) {
 		"errorDup": {failed, final},
 	}
 	ids := []string{"ok", "lost", "none", "twice", "thrice", "late", "error", "errorDup"}
-	got := tally(ids, func(cid string) []resilient.Ack { return replies[cid] })
+	got := tally(ids, []func(string) []resilient.Ack{func(cid string) []resilient.Ack { return replies[cid] }})
 	want := replyTally{Lost: 2, DuplicateReplies: 1 + 2 + 1, ErrorReplies: 2, OutOfOrder: 1}
 	if got != want {
 		t.Fatalf("tally = %+v, want %+v", got, want)
+	}
+
+	// Replies shared out among several subscribers: a final on each is a
+	// duplicate; a status that reached another subscriber after the final
+	// is not judged out of order (no order across subscribers).
+	a := map[string][]resilient.Ack{"split": {final}, "dup": {final}, "statusElsewhere": {final}}
+	b := map[string][]resilient.Ack{"split": nil, "dup": {final}, "statusElsewhere": {status}, "onlyB": {status, final}}
+	got = tally([]string{"split", "dup", "statusElsewhere", "onlyB", "nowhere"}, []func(string) []resilient.Ack{
+		func(cid string) []resilient.Ack { return a[cid] }, func(cid string) []resilient.Ack { return b[cid] },
+	})
+	if want := (replyTally{Lost: 1, DuplicateReplies: 1}); got != want {
+		t.Fatalf("tally over two subscribers = %+v, want %+v", got, want)
 	}
 }
 
@@ -164,6 +176,7 @@ func TestBenchFlagsRejectedBeforeStarting(t *testing.T) {
 		"--replicas":         {"--replicas", "cache=2"},
 		"--progress":         {"--progress", "maybe"},
 		"cannot be negative": {"--rate", "-1"},
+		"not both":           {"--invocations", "10", "--duration", "5s"},
 	}
 	for want, args := range cases {
 		out, err := execute(t, append([]string{"bench"}, args...)...)

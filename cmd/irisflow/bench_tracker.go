@@ -136,23 +136,28 @@ type replyTally struct {
 	OutOfOrder       int // status messages after the final reply
 }
 
-// tally counts, from each invocation's replies in arrival order (as the
-// SOAR simulator recorded them), the lost, duplicate, error and
-// out-of-order replies.
-func tally(ids []string, replies func(cid string) []resilient.Ack) replyTally {
+// tally counts, from each invocation's replies as the SOAR simulators
+// recorded them (replies to one destination are shared out among its
+// subscribers: sources), the lost, duplicate, error and out-of-order
+// replies. Order is judged within each source, in arrival order.
+func tally(ids []string, sources []func(cid string) []resilient.Ack) replyTally {
 	var t replyTally
 	for _, cid := range ids {
 		finals := 0
-		for _, a := range replies(cid) {
-			switch {
-			case a.Complete:
-				finals++
-				if finals == 1 && a.MessageType == resilient.MessageError {
-					t.ErrorReplies++
+		for _, replies := range sources {
+			here := 0
+			for _, a := range replies(cid) {
+				switch {
+				case a.Complete:
+					here++
+					if finals+here == 1 && a.MessageType == resilient.MessageError {
+						t.ErrorReplies++
+					}
+				case here > 0:
+					t.OutOfOrder++
 				}
-			case finals > 0:
-				t.OutOfOrder++
 			}
+			finals += here
 		}
 		if finals == 0 {
 			t.Lost++

@@ -57,6 +57,10 @@ type Config struct {
 	// simulator's lock held: it must not block or call the SOAR. The
 	// benchmark times final replies with it.
 	OnReply func(correlationID string, ack resilient.Ack)
+	// FirstInvocationID starts the counter of invocation ids (invid:<n>) and
+	// workflow instance ids; several simulators sending to one destination
+	// take ranges apart. Default: from the clock.
+	FirstInvocationID int64
 }
 
 func (c Config) withDefaults() Config {
@@ -140,6 +144,9 @@ func New(cfg Config) (*SOAR, error) {
 		done:    make(chan struct{}),
 	}
 	s.nextInv.Store(time.Now().Unix() % 100000 * 1000)
+	if cfg.FirstInvocationID > 0 {
+		s.nextInv.Store(cfg.FirstInvocationID)
+	}
 	l, err := s.connect(ctx)
 	if err != nil {
 		cancel()
