@@ -120,6 +120,7 @@ func printPivots(w io.Writer, format, query string, runs []store.PivotRun) error
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "RUN (UTC)\tORG\tINCIDENT\tSOURCE\tTYPE\tVALUE\tGUIDED\tMATCHED\tCONNECTED DOMAINS (RISK)")
 	var incidents []string
+	unknown := 0
 	for _, r := range runs {
 		matched := strconv.Itoa(r.ResultCount)
 		switch {
@@ -128,8 +129,16 @@ func printPivots(w io.Writer, format, query string, runs []store.PivotRun) error
 		case r.LimitExceeded:
 			matched += " (too many)"
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%s\t%s\t%d\t%s\t%s\n", r.RunAt.UTC().Format("2006-01-02 15:04"), r.Org, r.Incident,
+		incident := "-" // a function call that named no incident
+		if r.Incident != 0 {
+			incident = strconv.FormatInt(r.Incident, 10)
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", r.RunAt.UTC().Format("2006-01-02 15:04"), r.Org, incident,
 			orDash(r.SourceDomain), r.Type, shorten(r.Value, 48), r.GuidedCount, matched, connected(r.Results))
+		if r.Incident == 0 {
+			unknown++
+			continue
+		}
 		inc := fmt.Sprintf("%d/%d", r.Org, r.Incident)
 		if !slices.Contains(incidents, inc) {
 			incidents = append(incidents, inc)
@@ -138,8 +147,12 @@ func printPivots(w io.Writer, format, query string, runs []store.PivotRun) error
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintf(w, "\n%s in %s (org/incident): %s\n", pluralize(len(runs), "run"), pluralize(len(incidents), "incident"),
+	summary := fmt.Sprintf("\n%s in %s (org/incident): %s", pluralize(len(runs), "run"), pluralize(len(incidents), "incident"),
 		strings.Join(incidents, ", "))
+	if unknown > 0 {
+		summary += fmt.Sprintf("; %d without an incident (a workflow that passed no incident_id)", unknown)
+	}
+	_, err := fmt.Fprintln(w, summary)
 	return err
 }
 

@@ -36,7 +36,7 @@ func (s *Store) DomainIncidents(ctx context.Context, domain string) ([]DomainInc
 			SELECT org, incident, CASE origin WHEN 'pivot' THEN $2 ELSE $3 END AS how, created_at AS at
 			FROM incident_domains WHERE domain = $1
 			UNION ALL
-			SELECT org, incident, $4, run_at FROM pivot_runs WHERE source_domain = $1
+			SELECT org, incident, $4, run_at FROM pivot_runs WHERE source_domain = $1 AND incident <> 0
 		) x
 		GROUP BY org, incident, how
 		ORDER BY min(at), org, incident, how`, d, HowPivotFind, HowArtifact, HowPivotSource)

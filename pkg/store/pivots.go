@@ -16,7 +16,8 @@ import (
 type PivotRun struct {
 	// ID is assigned by RecordPivotRun.
 	ID int64
-	// Org and Incident are the Resilient ids the run was for.
+	// Org and Incident are the Resilient ids the run was for; Incident 0 is
+	// unknown (a function call that named no incident).
 	Org, Incident int64
 	// SourceDomain is the domain whose profile offered the value (normalised).
 	SourceDomain string
@@ -127,11 +128,12 @@ func normalizeResults(rs []PivotResult) ([]PivotResult, error) {
 
 // OtherIncidentsWithPivot returns, sorted, the incidents of org other than
 // excludeIncident that have a pivot run on the same type and value: the same
-// infrastructure seen in other investigations.
+// infrastructure seen in other investigations. Runs of no known incident
+// (0) are not incidents.
 func (s *Store) OtherIncidentsWithPivot(ctx context.Context, org int64, typ, value string, excludeIncident int64) ([]int64, error) {
 	rows, err := s.pool.Query(ctx, `
 		SELECT DISTINCT incident FROM pivot_runs
-		WHERE org = $1 AND pivot_type = $2 AND pivot_value = $3 AND incident <> $4
+		WHERE org = $1 AND pivot_type = $2 AND pivot_value = $3 AND incident <> $4 AND incident <> 0
 		ORDER BY incident`, org, typ, value, excludeIncident)
 	if err != nil {
 		return nil, fmt.Errorf("store: other incidents with pivot: %w", err)

@@ -66,10 +66,12 @@ func (p *pivoter) execute(ctx context.Context, log *slog.Logger, inv *flow.Invoc
 		return err
 	}
 	log = log.With("type", param, "value", value)
-	if inv.IncidentID != 0 {
-		if _, err := p.recordRun(ctx, inv, inv.IncidentID, "", 0, out); err != nil {
-			return err
-		}
+	// Every run goes into the pivot history. A function frame names its
+	// incident only through an incident_id input (FunctionDataDTO has no
+	// incident object), which the seed's own workflows do not pass to
+	// Execute Pivots: such a run is recorded with incident 0, unknown.
+	if _, err := p.recordRun(ctx, inv, inv.IncidentID, "", 0, out); err != nil {
+		return err
 	}
 	content := ExecuteOutput{
 		Pivots: make([]string, len(out.Found)), Domains: out.Found,
