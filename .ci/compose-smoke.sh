@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash .ci/docker.sh
-IRISFLOW_REBUILD=1 bash .ci/images.sh
+IRISFLOW_REBUILD=${IRISFLOW_REBUILD-1} bash .ci/images.sh # IRISFLOW_REBUILD= keeps a built irisflow image
 
 ENV_FILE=deploy/local/compose.env
 compose() { docker-compose --env-file "$ENV_FILE" -f docker-compose.yml -f docker-compose.local.yml --profile sandbox "$@"; }
@@ -48,7 +48,7 @@ done
 echo "compose-smoke: stack healthy and the demo ran after $(($(date +%s) - start))s"
 
 # The seed guide's workflows on every artifact of the incident.
-artifacts=$(curl -fsS -u "$AUTH" "$SOAR/$INC/artifacts" | jq -r '.[] | select(.type.name == "DNS Name" or .type == 1) | .value' | sort -u)
+artifacts=$(curl -fsS -u "$AUTH" "$SOAR/$INC/artifacts" | jq -r '.[] | select(.type == 2 or .type.name? == "DNS Name") | .value' | sort -u)
 [ -n "$artifacts" ] || artifacts="equifaxbreachsettlement.com icloud.com-asia.info int-chase.com whoisprivacyprotect.com"
 runs=0
 for a in $artifacts; do
