@@ -190,6 +190,15 @@ func peakRSS(pid int) (float64, error) {
 	return 0, errors.New("no VmHWM in " + path)
 }
 
+// processCPU is the CPU time (user + system) this process has used.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
 // tail is the end of a log file, for error messages.
 func tail(path string) string {
 	b, err := os.ReadFile(path)

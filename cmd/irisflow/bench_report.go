@@ -41,6 +41,10 @@ type benchPass struct {
 	OutOfOrder        int                `json:"out_of_order"`
 	Unsettled         string             `json:"unsettled,omitempty"`
 	MaxRSSMiB         map[string]float64 `json:"max_rss_mib"`
+	// BenchCPUSeconds is the CPU the bench process (simulators and
+	// in-process services) used during the pass; per invocation and follow-up.
+	BenchCPUSeconds         float64 `json:"bench_cpu_seconds"`
+	BenchCPUMSPerInvocation float64 `json:"bench_cpu_ms_per_invocation"`
 	// SeedRatio, on the seed-style pass, is irisflow's per_second over the seed's.
 	SeedRatio float64 `json:"seed_style_ratio,omitempty"`
 }

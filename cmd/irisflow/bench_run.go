@@ -65,6 +65,7 @@ func (b *benchEnv) runPass(ctx context.Context, spec passSpec) (benchPass, error
 	sentBefore := len(spec.soars[0].Sent())
 	load := &passLoad{kinds: map[string]int{}, expect: map[int64][]string{}, cycle: map[int]int64{}}
 
+	cpuBefore := processCPU()
 	bar := startProgress(b.o.progress, spec, tr)
 	start := time.Now()
 	err := b.send(ctx, spec, tr, load, start)
@@ -108,6 +109,8 @@ func (b *benchEnv) runPass(ctx context.Context, spec passSpec) (benchPass, error
 
 	irisDelta(&p, irisBefore, b.iris.Counters(), load.kinds[modeProfile]+load.kinds[modePlaybook]+len(followUps))
 	p.MaxRSSMiB = b.rss()
+	p.BenchCPUSeconds = round2((processCPU() - cpuBefore).Seconds())
+	p.BenchCPUMSPerInvocation = round2(ratio(p.BenchCPUSeconds*1000, float64(p.Invocations+p.FollowUps)))
 	if b.replicas != nil {
 		if err := b.replicas.check(); err != nil {
 			return p, err
