@@ -179,7 +179,7 @@ func handleOne(ctx context.Context, log *slog.Logger, pub Publisher, c Consumer,
 			log.Warn("nak failed", "err", err)
 		}
 	case Term:
-		log.Error("message dead-lettered", "reason", d.Reason)
+		log.Error("message dead-lettered", "reason", clip(d.Reason, maxReason))
 		dl := &DeadLetter{
 			ID:        id,
 			Source:    c.Stream,
@@ -199,7 +199,7 @@ func handleOne(ctx context.Context, log *slog.Logger, pub Publisher, c Consumer,
 			return
 		}
 		if o.OnDeadLetter != nil {
-			o.OnDeadLetter(ctx, msg, d.Reason)
+			o.OnDeadLetter(ctx, msg, clip(d.Reason, maxReason)) // the error reply must fit too
 		}
 		if err := msg.TermWithReason(truncate(d.Reason, 200)); err != nil {
 			log.Warn("term failed", "err", err)

@@ -145,7 +145,10 @@ type DeadLetter struct {
 	Delivered int               `json:"delivered,omitempty"`
 	Headers   map[string]string `json:"headers,omitempty"`
 	Data      []byte            `json:"data"`
-	At        time.Time         `json:"at"`
+	// TruncatedFrom is Data's original size when the record was cut to
+	// fit NATS's max payload (DeadLetter.Fit); 0 when it is whole.
+	TruncatedFrom int       `json:"truncated_from,omitempty"`
+	At            time.Time `json:"at"`
 }
 
 // Validate checks the fields every consumer relies on.

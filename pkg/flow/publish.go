@@ -46,7 +46,15 @@ func (p Publisher) DeadLetter(ctx context.Context, m *DeadLetter) error {
 	if m.At.IsZero() {
 		m.At = time.Now().UTC()
 	}
-	return p.publish(ctx, DLQSubject(m.Source), "dlq:"+m.Source+":"+m.ID, m)
+	subject, id := DLQSubject(m.Source), "dlq:"+m.Source+":"+m.ID
+	err := p.publish(ctx, subject, id, m)
+	if TooLarge(err) { // written truncated rather than never: see Fit
+		m.Fit(p.MaxPayload())
+		if err = p.publish(ctx, subject, id, m); err != nil {
+			return fmt.Errorf("dead letter truncated to fit: %w", err)
+		}
+	}
+	return err
 }
 
 func (p Publisher) publish(ctx context.Context, subject, id string, v any) error {
