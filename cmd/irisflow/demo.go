@@ -28,6 +28,10 @@ type demoOptions struct {
 	timeout  time.Duration
 	verbose  bool
 	dbURL    string
+	// natsURL, when set, is an external NATS (a cluster: comma-separated
+	// URLs) instead of the embedded one, with streamReplicas (cluster test).
+	natsURL        string
+	streamReplicas int
 	// noAutoPivot turns the automatic playbook's auto-pivot off (bench).
 	noAutoPivot bool
 	// tune adjusts the simulators and the configuration before they start (bench).
@@ -230,6 +234,9 @@ func startDemo(ctx context.Context, log *slog.Logger, o demoOptions) (*demoEnv, 
 		Resilient:   config.Resilient{URL: restURL, APIKeyID: resilientsim.DefaultAPIKeyID, APIKeySecret: resilientsim.DefaultAPIKeySecret, RatePerSecond: 200},
 		Iris:        config.Iris{URL: irisURL, User: "demo", Key: "demo-key", PerMinute: 6000},
 		Playbook:    config.Playbook{AutoPivot: &autoPivot},
+	}
+	if o.natsURL != "" {
+		env.cfg.NATSURL, env.cfg.NATSDataDir, env.cfg.StreamReplicas = o.natsURL, "", o.streamReplicas
 	}
 	if o.tune.config != nil {
 		o.tune.config(env.cfg)
