@@ -108,7 +108,7 @@ func TestClusterFailoverAndReplicas(t *testing.T) {
 	}()
 
 	p, err := b.runPass(ctx, passSpec{name: "cluster", mode: modeMixed, duration: o.duration,
-		concurrency: o.concurrency, domains: domains, soar: b.soar})
+		concurrency: o.concurrency, domains: domains, soars: b.senders})
 	var done []string
 	for f := range faults {
 		done = append(done, f)
