@@ -177,6 +177,7 @@ func TestBenchFlagsRejectedBeforeStarting(t *testing.T) {
 		"--progress":         {"--progress", "maybe"},
 		"cannot be negative": {"--rate", "-1"},
 		"not both":           {"--invocations", "10", "--duration", "5s"},
+		"--senders":          {"--senders", "0"},
 	}
 	for want, args := range cases {
 		out, err := execute(t, append([]string{"bench"}, args...)...)
@@ -186,6 +187,20 @@ func TestBenchFlagsRejectedBeforeStarting(t *testing.T) {
 	}
 	if _, err := execute(t, "bench", "--mode", "pivot", "--seed-style"); err == nil || !strings.Contains(err.Error(), "--seed-style") {
 		t.Errorf("--seed-style with --mode pivot: err = %v", err)
+	}
+}
+
+func TestProgressLine(t *testing.T) {
+	t.Parallel()
+	line := progressLine(passSpec{name: "profile", invocations: 200}, 150, 100, 2345.6, 3*time.Second)
+	for _, want := range []string{"profile", "[===============               ]", "100/200", "2346/s", "50 in flight", "3.0s"} {
+		if !strings.Contains(line, want) {
+			t.Errorf("progress line %q lacks %q", line, want)
+		}
+	}
+	line = progressLine(passSpec{name: "profile 10s", duration: 10 * time.Second}, 10, 10, 0, 5*time.Second)
+	if !strings.Contains(line, "10/?") || !strings.Contains(line, "[===============") {
+		t.Errorf("duration pass: %q", line)
 	}
 }
 
