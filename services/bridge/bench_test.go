@@ -23,14 +23,16 @@ import (
 
 // BenchmarkBridgeThroughput measures frames/s in (broker → FN, each
 // published, recorded and ACKed) and replies/s out (REPLIES → broker, each
-// with a receipt) with the embedded broker and an embedded NATS.
+// with a receipt) with the embedded broker (or the ActiveMQ at
+// $IRISFLOW_BENCH_STOMP_URL, e.g. stomp://127.0.0.1:61613) and an embedded
+// NATS.
 //
 //	go test -run '^$' -bench BridgeThroughput -benchtime 5000x ./services/bridge/
 func BenchmarkBridgeThroughput(b *testing.B) {
 	b.Run("frames_in", func(b *testing.B) {
-		js, brk, stop := benchBridge(b)
+		js, tgt, stop := benchBridge(b)
 		defer stop()
-		prod, err := stomp.Dial("tcp", brk.Addr())
+		prod, err := stomp.Dial("tcp", tgt.addr, stomp.ConnOpt.Login(tgt.login, tgt.passcode))
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -40,11 +42,11 @@ func BenchmarkBridgeThroughput(b *testing.B) {
 		start := time.Now()
 		for i := range b.N {
 			opts := []func(*frame.Frame) error{
-				stomp.SendOpt.Header("reply-to", "/queue/acks.201.domaintools"),
+				stomp.SendOpt.Header("reply-to", tgt.replyTo()),
 				stomp.SendOpt.Header("correlation-id", fmt.Sprintf("invid:%d", i)),
 				stomp.SendOpt.Header("Co3MessagePayload", "FunctionDataDTO"),
 			}
-			if err := prod.Send("actions.201.domaintools", "", body, opts...); err != nil {
+			if err := prod.Send(tgt.dest.Queue(), "", body, opts...); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -62,14 +64,14 @@ func BenchmarkBridgeThroughput(b *testing.B) {
 		final bool
 	}{{"replies_out", false}, {"invocations_out", true}} {
 		b.Run(tc.name, func(b *testing.B) {
-			js, brk, start, stop := benchBridgeStopped(b)
+			js, tgt, start, stop := benchBridgeStopped(b)
 			defer stop()
-			cons, err := stomp.Dial("tcp", brk.Addr())
+			cons, err := stomp.Dial("tcp", tgt.addr, stomp.ConnOpt.Login(tgt.login, tgt.passcode))
 			if err != nil {
 				b.Fatal(err)
 			}
 			defer cons.Disconnect()
-			sub, err := cons.Subscribe("/queue/acks.201.domaintools", stomp.AckAuto)
+			sub, err := cons.Subscribe(tgt.replyTo(), stomp.AckAuto)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -77,7 +79,7 @@ func BenchmarkBridgeThroughput(b *testing.B) {
 			if tc.final {
 				perInv = 2
 			}
-			fillReplies(b, js, b.N, tc.final)
+			fillReplies(b, js, tgt, b.N, tc.final)
 			b.ResetTimer()
 			t0 := time.Now()
 			start()
@@ -103,7 +105,7 @@ func BenchmarkBridgeThroughput(b *testing.B) {
 
 // fillReplies publishes n invocations' replies to REPLIES (a status, and a
 // final when final), asynchronously, and waits for every PubAck.
-func fillReplies(b *testing.B, js jetstream.JetStream, n int, final bool) {
+func fillReplies(b *testing.B, js jetstream.JetStream, tgt benchTarget, n int, final bool) {
 	status := resilient.StatusReply("working")
 	result := resilient.ResultReply(resilient.ResultPayload{Success: true, Content: map[string]any{"domain": "example.com"}})
 	var futures []jetstream.PubAckFuture
@@ -120,7 +122,7 @@ func fillReplies(b *testing.B, js jetstream.JetStream, n int, final bool) {
 		futures = append(futures, f)
 	}
 	for i := range n {
-		route := flow.Route{Org: 201, Destination: "domaintools", ReplyTo: "/queue/acks.201.domaintools", CorrelationID: fmt.Sprintf("invid:%d", i)}
+		route := flow.Route{Org: tgt.dest.Org, Destination: tgt.dest.Name, ReplyTo: tgt.replyTo(), CorrelationID: fmt.Sprintf("invid:%d", i)}
 		id := fmt.Sprintf("ID:bench-%d", i)
 		pub(&flow.Reply{InvocationID: id, Seq: 0, Route: route, Message: status})
 		if final {
@@ -136,26 +138,52 @@ func fillReplies(b *testing.B, js jetstream.JetStream, n int, final bool) {
 	}
 }
 
-func benchBridge(b *testing.B) (jetstream.JetStream, *broker.Broker, func()) {
-	js, brk, start, stop := benchBridgeStopped(b)
-	start()
-	return js, brk, stop
+// benchTarget is the broker a benchmark runs against.
+type benchTarget struct {
+	url, addr string
+	dest      Destination
+	login     string
+	passcode  string
 }
 
-// benchBridgeStopped prepares a bridge (streams and consumers ensured) that
-// runs once start is called.
-func benchBridgeStopped(b *testing.B) (js jetstream.JetStream, brk *broker.Broker, start, stop func()) {
+func (t benchTarget) replyTo() string { return resilient.AcksDestination(t.dest.Org, t.dest.Name) }
+
+// benchBroker is the embedded broker, or the ActiveMQ at
+// $IRISFLOW_BENCH_STOMP_URL on a destination of its own.
+func benchBroker(b *testing.B) benchTarget {
+	if u := os.Getenv("IRISFLOW_BENCH_STOMP_URL"); u != "" {
+		addr, _, err := parseStompURL(u)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return benchTarget{url: u, addr: addr, dest: Destination{Org: 201, Name: fmt.Sprintf("bench%d", time.Now().UnixNano())}}
+	}
 	brk, err := broker.Start("127.0.0.1:0", broker.WithUser(resilientsim.DefaultAPIKeyID, resilientsim.DefaultAPIKeySecret))
 	if err != nil {
 		b.Fatal(err)
 	}
+	b.Cleanup(func() { brk.Close() })
+	return benchTarget{url: brk.URL(), addr: brk.Addr(), dest: Destination{Org: 201, Name: "domaintools"},
+		login: resilientsim.DefaultAPIKeyID, passcode: resilientsim.DefaultAPIKeySecret}
+}
+
+func benchBridge(b *testing.B) (jetstream.JetStream, benchTarget, func()) {
+	js, tgt, start, stop := benchBridgeStopped(b)
+	start()
+	return js, tgt, stop
+}
+
+// benchBridgeStopped prepares a bridge (streams and consumers ensured) that
+// runs once start is called.
+func benchBridgeStopped(b *testing.B) (js jetstream.JetStream, tgt benchTarget, start, stop func()) {
+	tgt = benchBroker(b)
 	n := testenv.StartNATS(b)
 	_, js = n.Connect(b)
 	cfg := Config{
-		StompURL:     brk.URL(),
-		Login:        resilientsim.DefaultAPIKeyID,
-		Passcode:     resilientsim.DefaultAPIKeySecret,
-		Destinations: []Destination{{Org: 201, Name: "domaintools"}},
+		StompURL:     tgt.url,
+		Login:        tgt.login,
+		Passcode:     tgt.passcode,
+		Destinations: []Destination{tgt.dest},
 		NATS:         js,
 		Logger:       slog.New(slog.NewTextHandler(io.Discard, nil)),
 	}
@@ -173,7 +201,7 @@ func benchBridgeStopped(b *testing.B) (js jetstream.JetStream, brk *broker.Broke
 	}
 	done := make(chan error, 1)
 	start = func() { go func() { done <- bb.run(ctx) }() }
-	return js, brk, start, func() { cancel(); <-done; brk.Close() }
+	return js, tgt, start, func() { cancel(); <-done }
 }
 
 func waitCount(b *testing.B, js jetstream.JetStream, stream string, n int) {
