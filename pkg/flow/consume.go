@@ -51,6 +51,9 @@ type ConsumeOptions struct {
 	OrderKey func(jetstream.Msg) string
 	// OnDeadLetter is optional.
 	OnDeadLetter DeadLetterHook
+	// IDKey is the log key of a message's id (its Nats-Msg-Id): "invocation"
+	// for FN work, "command" for writes. Default "msg_id".
+	IDKey string
 	// Logger defaults to slog.Default().
 	Logger *slog.Logger
 }
@@ -66,6 +69,9 @@ func Consume(ctx context.Context, js jetstream.JetStream, c Consumer, h Handler,
 	}
 	if o.Grace <= 0 {
 		o.Grace = 20 * time.Second
+	}
+	if o.IDKey == "" {
+		o.IDKey = "msg_id"
 	}
 	log := o.Logger
 	if log == nil {
@@ -161,7 +167,7 @@ func handleOne(ctx context.Context, log *slog.Logger, pub Publisher, c Consumer,
 		delivered = int(meta.NumDelivered)
 	}
 	id := msg.Headers().Get(jetstream.MsgIDHeader)
-	log = log.With("subject", msg.Subject(), "msg_id", id, "delivered", delivered)
+	log = log.With("subject", msg.Subject(), o.IDKey, id, "delivered", delivered)
 
 	stop := keepAlive(ctx, msg, c.Config.AckWait)
 	herr := safeHandle(ctx, h, msg)

@@ -10,6 +10,7 @@ import (
 	"github.com/irisflow/irisflow/pkg/obs"
 	"github.com/irisflow/irisflow/pkg/profile"
 	"github.com/irisflow/irisflow/pkg/store"
+	"github.com/irisflow/irisflow/pkg/work"
 	"github.com/nats-io/nats.go/jetstream"
 )
 
@@ -87,6 +88,8 @@ type Config struct {
 	Host string
 	// Version is reported as metrics.package_version. Default "dev".
 	Version string
+	// Observer sees every handled delivery (metrics). Optional.
+	Observer work.Observer
 }
 
 // PlaybookConfig is the automatic playbook of an org.

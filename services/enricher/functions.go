@@ -5,15 +5,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"strings"
-	"time"
 
 	"github.com/irisflow/irisflow/pkg/flow"
 	"github.com/irisflow/irisflow/pkg/iris"
 	"github.com/irisflow/irisflow/pkg/resilient"
 	"github.com/irisflow/irisflow/pkg/seed"
 	"github.com/irisflow/irisflow/pkg/store"
+	"github.com/irisflow/irisflow/pkg/work"
 )
 
 // Function inputs of the seed app (user guide), plus irisflow's own.
@@ -52,43 +51,51 @@ func (sub subject) label() string {
 	return "the given DomainTools Iris data"
 }
 
-// function answers a Resilient function: a status reply, then the result.
-func (s *service) function(ctx context.Context, log *slog.Logger, inv *flow.Invocation, start time.Time) error {
-	var fd resilient.FunctionData
-	if err := json.Unmarshal(inv.Body, &fd); err != nil {
-		return flow.Permanentf("decode function message: %w", err)
-	}
-	in := fd.Inputs
-	sub, err := s.subject(inv.Kind, in)
+// functionWorker answers one of the seed's functions on a domain
+// (profile, format, risk, tags): a status reply while the lookup joins its
+// batch, then the result.
+type functionWorker struct {
+	s    *service
+	kind flow.Kind
+}
+
+// functionCall are a function's inputs: the raw inputs and what they name.
+type functionCall struct {
+	in  resilient.Inputs
+	sub subject
+}
+
+var functionVerbs = map[flow.Kind]string{
+	flow.KindProfile: "profiling", flow.KindFormat: "formatting DomainTools Iris data of",
+	flow.KindRisk: "checking the risk score of", flow.KindTags: "checking the DomainTools Iris tags of",
+}
+
+func (w functionWorker) Inputs(m *work.Message) (functionCall, error) {
+	in, err := m.Inputs()
 	if err != nil {
-		return err
+		return functionCall{}, err
 	}
-	log = log.With("domain", sub.label(), "function", inv.Function)
-	verb := map[flow.Kind]string{
-		flow.KindProfile: "profiling", flow.KindFormat: "formatting DomainTools Iris data of",
-		flow.KindRisk: "checking the risk score of", flow.KindTags: "checking the DomainTools Iris tags of",
-	}[inv.Kind]
+	sub, err := w.s.subject(w.kind, in)
+	return functionCall{in: in, sub: sub}, err
+}
+
+func (w functionWorker) Work(ctx context.Context, c *work.Call[functionCall]) (map[string]any, error) {
+	s, inv, in, sub := w.s, c.Invocation, c.In.in, c.In.sub
+	log := c.Log.With("domain", sub.label(), "function", inv.Function)
 	// The status goes out while the lookup joins its batch (a publish
-	// waits for the stream's ack; lookups should not be spread by it), and
-	// always before the final reply.
-	status := make(chan error, 1)
-	go func() {
-		status <- s.reply(ctx, inv, 0, false, resilient.StatusReply("irisflow: "+verb+" "+sub.label()))
-	}()
+	// waits for the stream's ack; lookups should not be spread by it).
+	c.Status(ctx, "irisflow: "+functionVerbs[w.kind]+" "+sub.label())
 	prof, err := s.resolve(ctx, sub)
-	if serr := <-status; serr != nil {
-		return serr
-	}
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var content map[string]any
-	switch inv.Kind {
+	switch w.kind {
 	case flow.KindProfile:
 		content, err = seed.ProfileContent(seed.Profile{Domain: sub.name, Result: prof.Result,
 			FetchedAt: prof.FetchedAt, Cached: prof.Cached, Age: prof.Age})
 		if err != nil {
-			return flow.Permanent(err)
+			return nil, flow.Permanent(err)
 		}
 	case flow.KindFormat:
 		content, err = s.formatContent(in, prof)
@@ -98,21 +105,13 @@ func (s *service) function(ctx context.Context, log *slog.Logger, inv *flow.Invo
 		content = s.tagsContent(inv, in, prof)
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := s.rememberOnIncident(ctx, inv, prof); err != nil {
-		return err
+		return nil, err
 	}
 	log.Info("function answered", "found", prof.Found(), "cached", prof.Cached)
-	return s.reply(ctx, inv, finalSeq, true, resilient.ResultReply(resilient.ResultPayload{
-		Success: true,
-		Content: content,
-		Inputs:  in.Flatten(),
-		Metrics: resilient.Metrics{
-			Package: "irisflow", PackageVersion: s.cfg.Version, Host: s.cfg.Host,
-			ExecutionTimeMS: time.Since(start).Milliseconds(), Timestamp: s.cfg.Now(),
-		},
-	}))
+	return content, nil
 }
 
 // subject reads the domain and Iris data inputs of a function. Profile
@@ -123,7 +122,7 @@ func (s *service) subject(kind flow.Kind, in resilient.Inputs) (subject, error) 
 	if raw, ok := irisDataInput(in); ok && kind != flow.KindProfile {
 		data, err := seed.ParseIrisData(raw)
 		if err != nil {
-			return sub, badInput("%s is not DomainTools Iris data: %v", InputIrisData, err)
+			return sub, work.BadInput("%s is not DomainTools Iris data: %v", InputIrisData, err)
 		}
 		sub.data, sub.given = data, true
 	}
@@ -138,12 +137,12 @@ func (s *service) subject(kind flow.Kind, in resilient.Inputs) (subject, error) 
 	}
 	if !sub.given && !hasDomain {
 		if kind == flow.KindProfile {
-			return sub, badInput("input %s is required", InputDomain)
+			return sub, work.BadInput("input %s is required", InputDomain)
 		}
-		return sub, badInput("input %s or %s is required", InputIrisData, InputDomain)
+		return sub, work.BadInput("input %s or %s is required", InputIrisData, InputDomain)
 	}
 	if force, ok, err := in.Bool(InputForceRefresh); err != nil {
-		return sub, badInput("%v", err)
+		return sub, work.BadInput("%v", err)
 	} else if ok {
 		sub.force = force
 	}
@@ -169,7 +168,7 @@ func (s *service) resolve(ctx context.Context, sub subject) (Profiled, error) {
 	}
 	ps, err := s.profiler.Profile(ctx, []string{sub.ascii}, sub.force)
 	if err != nil {
-		return Profiled{}, s.classify(ctx, err)
+		return Profiled{}, err
 	}
 	p, ok := ps[sub.ascii]
 	if !ok {
@@ -220,10 +219,10 @@ func (s *service) formatContent(in resilient.Inputs, p Profiled) (map[string]any
 	}
 	groups, err := seed.ParseGroups(names)
 	if err != nil {
-		return nil, badInput("%s: %v", InputFormatOptions, err)
+		return nil, work.BadInput("%s: %v", InputFormatOptions, err)
 	}
 	if t, ok := in.String(InputFormatType); ok && t != "" && !strings.EqualFold(strings.TrimSpace(t), "JSON") {
-		return nil, badInput("%s %q is not supported (irisflow formats as JSON)", InputFormatType, t)
+		return nil, work.BadInput("%s %q is not supported (irisflow formats as JSON)", InputFormatType, t)
 	}
 	now := s.cfg.Now()
 	var labels seed.Labels
@@ -249,7 +248,7 @@ func (s *service) formatContent(in resilient.Inputs, p Profiled) (map[string]any
 func (s *service) riskContent(inv *flow.Invocation, in resilient.Inputs, p Profiled) (map[string]any, error) {
 	threshold := s.cfg.playbook(inv.Org).RiskThreshold
 	if v, ok, err := in.Int(InputRiskThreshold); err != nil {
-		return nil, badInput("%v", err)
+		return nil, work.BadInput("%v", err)
 	} else if ok {
 		threshold = int(v)
 	}

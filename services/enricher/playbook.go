@@ -4,13 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"strings"
 
 	"github.com/irisflow/irisflow/pkg/flow"
 	"github.com/irisflow/irisflow/pkg/resilient"
 	"github.com/irisflow/irisflow/pkg/seed"
 	"github.com/irisflow/irisflow/pkg/store"
+	"github.com/irisflow/irisflow/pkg/work"
 )
 
 // Write command id suffixes of the automatic playbook, after the
@@ -25,27 +25,31 @@ const (
 	AutoPivotIDSuffix   = "/autopivot"
 )
 
-// automatic runs the automatic playbook for a DNS Name artifact event:
+// playbookWorker runs the automatic playbook for a DNS Name artifact event:
 // profile (through the cache), one domaintools_results row and the notes,
 // the artifact recorded on the incident, the auto-pivot when configured,
 // then the action's acknowledgement.
-func (s *service) automatic(ctx context.Context, log *slog.Logger, inv *flow.Invocation) error {
-	var ad resilient.ActionData
-	if err := json.Unmarshal(inv.Body, &ad); err != nil {
-		return flow.Permanentf("decode action message: %w", err)
+type playbookWorker struct{ s *service }
+
+func (playbookWorker) Inputs(m *work.Message) (*resilient.ActionData, error) {
+	if m.Action == nil {
+		return nil, work.BadInput("%s work needs a rule action (%s), got payload %q", m.Invocation.Kind, flow.PayloadAction, m.Invocation.Payload)
 	}
+	return m.Action, nil
+}
+
+func (w playbookWorker) Work(ctx context.Context, c *work.Call[*resilient.ActionData]) (work.Ack, error) {
+	s, inv, ad := w.s, c.Invocation, c.In
 	pb := s.cfg.playbook(inv.Org)
 	if !pb.IsAutomatic() {
-		return s.reply(ctx, inv, finalSeq, true, resilient.ActionAck(
-			fmt.Sprintf("irisflow: the automatic playbook is off for org %d", inv.Org)))
+		return work.Ack(fmt.Sprintf("irisflow: the automatic playbook is off for org %d", inv.Org)), nil
 	}
 	art := ad.Artifact
 	if art == nil {
-		return flow.Permanentf("action %s carries no artifact", inv.ID)
+		return "", flow.Permanentf("action %s carries no artifact", inv.ID)
 	}
 	if !isDNSName(art.Type) {
-		return s.reply(ctx, inv, finalSeq, true, resilient.ActionAck(
-			fmt.Sprintf("irisflow: artifact %d is not a DNS Name; nothing to do", art.ID)))
+		return work.Ack(fmt.Sprintf("irisflow: artifact %d is not a DNS Name; nothing to do", art.ID)), nil
 	}
 	incident := inv.IncidentID
 	if ad.Incident != nil && ad.Incident.ID != 0 {
@@ -55,43 +59,46 @@ func (s *service) automatic(ctx context.Context, log *slog.Logger, inv *flow.Inv
 		incident = art.IncidentID
 	}
 	if incident == 0 {
-		return flow.Permanentf("action %s names no incident", inv.ID)
+		return "", flow.Permanentf("action %s names no incident", inv.ID)
 	}
 	n, err := normalize("artifact value", art.Value)
 	if err != nil {
-		return err
+		return "", err
 	}
 	name := displayName(n)
-	log = log.With("incident", incident, "domain", n.ASCII, "artifact", art.ID)
+	log := c.Log.With("incident", incident, "domain", n.ASCII, "artifact", art.ID)
 
 	claim := store.IncidentDomain{Domain: n.ASCII, Depth: inv.Depth, Origin: store.OriginAnalyst}
 	if art.ID != 0 {
 		claim.ArtifactID = &art.ID
 	}
 	if _, err := s.cfg.Store.ClaimIncidentDomains(ctx, inv.Org, incident, []store.IncidentDomain{claim}); err != nil {
-		return fmt.Errorf("record artifact: %w", err)
+		return "", fmt.Errorf("record artifact: %w", err)
 	}
 
 	ps, err := s.profiler.Profile(ctx, []string{n.ASCII}, false)
 	if err != nil {
-		return s.classify(ctx, err)
+		return "", err
 	}
 	p := ps[n.ASCII]
 
 	cmds := s.playbookWrites(inv, incident, name, p, pb)
-	for _, c := range cmds {
-		if err := s.pub.Write(ctx, c); err != nil {
-			return fmt.Errorf("publish write %s: %w", c.ID, err)
-		}
+	for _, cmd := range cmds {
+		c.Write(cmd)
 	}
 	pivoted := false
 	if pb.AutoPivot && p.Found() {
-		if pivoted, err = s.autoPivot(ctx, inv, incident, art.ID, n.ASCII, pb); err != nil {
-			return err
+		next, err := s.autoPivot(ctx, inv, incident, art.ID, n.ASCII, pb)
+		if err != nil {
+			return "", err
+		}
+		if next != nil {
+			c.Then(next)
+			pivoted = true
 		}
 	}
 	log.Info("playbook done", "found", p.Found(), "cached", p.Cached, "writes", len(cmds), "autopivot", pivoted)
-	return s.reply(ctx, inv, finalSeq, true, resilient.ActionAck(ackText(name, p, len(cmds), pivoted)))
+	return work.Ack(ackText(name, p, len(cmds), pivoted)), nil
 }
 
 // playbookWrites are the write commands of the playbook, with
@@ -132,28 +139,28 @@ func (s *service) playbookWrites(inv *flow.Invocation, incident int64, name stri
 	return out
 }
 
-// autoPivot hands the domain to the pivoter unless its pivot depth on the
-// incident has reached the configured maximum.
-func (s *service) autoPivot(ctx context.Context, inv *flow.Invocation, incident, artifactID int64, domain string, pb PlaybookConfig) (bool, error) {
+// autoPivot is the pivoter's work for the domain, nil when its pivot depth
+// on the incident has reached the configured maximum.
+func (s *service) autoPivot(ctx context.Context, inv *flow.Invocation, incident, artifactID int64, domain string, pb PlaybookConfig) (*flow.Invocation, error) {
 	depth := inv.Depth
 	rec, ok, err := s.cfg.Store.IncidentDomain(ctx, inv.Org, incident, domain)
 	if err != nil {
-		return false, fmt.Errorf("auto-pivot depth: %w", err)
+		return nil, fmt.Errorf("auto-pivot depth: %w", err)
 	}
 	if ok {
 		depth = rec.Depth
 	}
 	if depth >= pb.PivotMaxDepth {
-		return false, nil
+		return nil, nil
 	}
 	body, err := json.Marshal(flow.AutoPivot{
 		Domain: domain, IncidentID: incident, ArtifactID: artifactID, Depth: depth,
 		Types: pb.PivotTypes, Threshold: pb.PivotThreshold,
 	})
 	if err != nil {
-		return false, fmt.Errorf("auto-pivot body: %w", err)
+		return nil, fmt.Errorf("auto-pivot body: %w", err)
 	}
-	err = s.pub.Invocation(ctx, &flow.Invocation{
+	return &flow.Invocation{
 		Version: flow.Version, ID: inv.ID + AutoPivotIDSuffix, ParentID: inv.ID, Kind: flow.KindPivotsAuto,
 		// The action is acknowledged here; the pivoter's work has no reply-to
 		// of its own, its results are notes and artifacts.
@@ -162,11 +169,7 @@ func (s *service) autoPivot(ctx context.Context, inv *flow.Invocation, incident,
 		ContextToken: inv.ContextToken,
 		IncidentID:   incident, ArtifactID: artifactID, Depth: depth,
 		Body: body,
-	})
-	if err != nil {
-		return false, fmt.Errorf("publish auto-pivot: %w", err)
-	}
-	return true, nil
+	}, nil
 }
 
 func isDNSName(t resilient.Ref) bool {

@@ -6,15 +6,14 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"slices"
-	"time"
 
 	"github.com/irisflow/irisflow/pkg/domain"
 	"github.com/irisflow/irisflow/pkg/flow"
 	"github.com/irisflow/irisflow/pkg/pivot"
 	"github.com/irisflow/irisflow/pkg/resilient"
 	"github.com/irisflow/irisflow/pkg/store"
+	"github.com/irisflow/irisflow/pkg/work"
 )
 
 // autoRequest is what an auto-pivot works from, read from a function call
@@ -25,7 +24,6 @@ type autoRequest struct {
 	Depth     int
 	Types     []string // Iris parameters
 	Threshold int
-	Inputs    resilient.Inputs // nil for internal work
 }
 
 // AutoOutput is the content of an Auto Pivot reply.
@@ -57,42 +55,42 @@ type RunOutput struct {
 	OtherIncidents []int64  `json:"other_incidents"`
 }
 
-// auto runs an auto-pivot: profile, discover, execute the configured types,
-// record the runs, create artifacts for the domains new to the incident and
-// write one summary note per pivot.
-func (p *pivoter) auto(ctx context.Context, log *slog.Logger, inv *flow.Invocation) error {
-	start := p.cfg.Now()
-	req, err := p.autoRequest(inv)
-	if err != nil {
-		return err
-	}
-	log = log.With("domain", req.Domain, "incident", req.Incident)
+// autoWorker runs an auto-pivot: profile, discover, execute the configured
+// types, record the runs, create artifacts for the domains new to the
+// incident and write one summary note per pivot. A function call is
+// answered with the summary; internal work (the playbook's) answers nobody.
+type autoWorker struct{ p *pivoter }
+
+// autoCall is an auto-pivot's delivery.
+type autoCall = *work.Call[*autoRequest]
+
+func (w autoWorker) Inputs(m *work.Message) (*autoRequest, error) { return w.p.autoRequest(m) }
+
+func (w autoWorker) Work(ctx context.Context, c autoCall) (AutoOutput, error) {
+	p, inv, req := w.p, c.Invocation, c.In
+	log := c.Log.With("domain", req.Domain, "incident", req.Incident)
 	out := AutoOutput{Domain: req.Domain, Incident: req.Incident, Threshold: req.Threshold, Types: req.Types, Runs: []RunOutput{}}
 
 	depth, err := p.sourceDepth(ctx, inv, req)
 	if err != nil {
-		return err
+		return out, err
 	}
 	out.Depth = depth
 	if depth >= p.cfg.MaxDepth {
 		out.Skipped = fmt.Sprintf("depth %d reached the pivot depth limit %d", depth, p.cfg.MaxDepth)
 		log.Info("not pivoting", "reason", out.Skipped)
-		return p.autoDone(ctx, inv, req, start, out)
+		return out, nil
 	}
-	if err := p.status(ctx, inv, "irisflow: pivoting on "+req.Domain); err != nil {
-		return err
-	}
+	c.Status(ctx, "irisflow: pivoting on "+req.Domain)
 
 	res, found, err := p.profile(ctx, req.Domain)
 	if err != nil {
-		return err
+		return out, err
 	}
 	if !found {
 		out.Skipped = "Iris has no data for the domain"
-		if err := p.note(ctx, inv, req.Incident, "nopivots", fmt.Sprintf("No pivots found for %s: DomainTools Iris has no data for it.", req.Domain)); err != nil {
-			return err
-		}
-		return p.autoDone(ctx, inv, req, start, out)
+		note(c, req.Incident, "nopivots", fmt.Sprintf("No pivots found for %s: DomainTools Iris has no data for it.", req.Domain))
+		return out, nil
 	}
 	var pivots []pivot.Pivot
 	for _, pv := range pivot.Discover(res, req.Threshold) {
@@ -103,34 +101,25 @@ func (p *pivoter) auto(ctx context.Context, log *slog.Logger, inv *flow.Invocati
 	out.PivotsDiscovered = len(pivots)
 	if len(pivots) == 0 {
 		out.Skipped = "no pivots found"
-		if err := p.note(ctx, inv, req.Incident, "nopivots", pivot.NoPivotsNote(req.Domain, req.Threshold)); err != nil {
-			return err
-		}
-		return p.autoDone(ctx, inv, req, start, out)
+		note(c, req.Incident, "nopivots", pivot.NoPivotsNote(req.Domain, req.Threshold))
+		return out, nil
 	}
 	for _, pv := range pivots {
-		run, err := p.runPivot(ctx, inv, req, depth, pv)
+		run, err := p.runPivot(ctx, c, depth, pv)
 		if err != nil {
-			return fmt.Errorf("pivot %s=%s: %w", pv.Type, pv.Value, err)
+			return out, fmt.Errorf("pivot %s=%s: %w", pv.Type, pv.Value, err)
 		}
 		out.Runs = append(out.Runs, run)
 		out.ArtifactsCreated += len(run.New)
 		log.Info("pivot run", "type", run.Type, "value", run.Value, "total", run.TotalCount,
 			"new", len(run.New), "known", run.Known, "capped", run.Capped, "cached", run.Cached)
 	}
-	return p.autoDone(ctx, inv, req, start, out)
-}
-
-// autoDone replies to a function call with the summary.
-func (p *pivoter) autoDone(ctx context.Context, inv *flow.Invocation, req *autoRequest, start time.Time, out AutoOutput) error {
-	if req.Inputs == nil {
-		return nil
-	}
-	return p.result(ctx, inv, req.Inputs, start, true, "", out)
+	return out, nil
 }
 
 // runPivot executes one pivot and writes what it found to the incident.
-func (p *pivoter) runPivot(ctx context.Context, inv *flow.Invocation, req *autoRequest, depth int, pv pivot.Pivot) (RunOutput, error) {
+func (p *pivoter) runPivot(ctx context.Context, c autoCall, depth int, pv pivot.Pivot) (RunOutput, error) {
+	inv, req := c.Invocation, c.In
 	res, err := p.search(ctx, pv.Type, pv.Value, nil)
 	if err != nil {
 		return RunOutput{}, err
@@ -176,9 +165,7 @@ func (p *pivoter) runPivot(ctx context.Context, inv *flow.Invocation, req *autoR
 			return RunOutput{}, err
 		}
 		for _, d := range claim.Held {
-			if err := p.artifact(ctx, inv, req, depth+1, pv, d); err != nil {
-				return RunOutput{}, err
-			}
+			artifact(c, depth+1, pv, d)
 			summary.New = append(summary.New, pivot.Found{Domain: d, RiskScore: risk[d]})
 		}
 		run.New = append(run.New, claim.Held...)
@@ -186,50 +173,34 @@ func (p *pivoter) runPivot(ctx context.Context, inv *flow.Invocation, req *autoR
 		run.Capped = len(candidates) - len(claim.Held) - claim.Known
 		summary.Known, summary.Capped = run.Known, run.Capped
 	}
-	if err := p.note(ctx, inv, req.Incident, "pivot/"+pv.Type+"/"+valueHash(pv.Value), summary.Note()); err != nil {
-		return RunOutput{}, err
-	}
+	note(c, req.Incident, "pivot/"+pv.Type+"/"+valueHash(pv.Value), summary.Note())
 	return run, nil
 }
 
 // artifact asks the writer to create a DNS Name artifact for a new domain.
-func (p *pivoter) artifact(ctx context.Context, inv *flow.Invocation, req *autoRequest, depth int, pv pivot.Pivot, d string) error {
-	err := p.pub.Write(ctx, &flow.WriteCommand{
-		ID:           inv.ID + "/artifact/" + d,
-		InvocationID: inv.ID,
-		Org:          inv.Org,
-		IncidentID:   req.Incident,
-		Kind:         flow.WriteArtifact,
+func artifact(c autoCall, depth int, pv pivot.Pivot, d string) {
+	c.Write(&flow.WriteCommand{
+		ID:         c.Invocation.ID + "/artifact/" + d,
+		IncidentID: c.In.Incident,
+		Kind:       flow.WriteArtifact,
 		Artifact: &flow.Artifact{
 			Type:        resilient.ArtifactDNSName,
 			Value:       d,
-			Description: fmt.Sprintf("Found by irisflow: %s pivot on %s from %s (pivot depth %d)", pv.Type, pv.Value, req.Domain, depth),
+			Description: fmt.Sprintf("Found by irisflow: %s pivot on %s from %s (pivot depth %d)", pv.Type, pv.Value, c.In.Domain, depth),
 			Depth:       depth,
 		},
-		ContextToken: inv.ContextToken,
 	})
-	if err != nil {
-		return fmt.Errorf("artifact %s: %w", d, err)
-	}
-	return nil
 }
 
 // note asks the writer to add a text note; what names the note within the
 // invocation, making its id deterministic.
-func (p *pivoter) note(ctx context.Context, inv *flow.Invocation, incident int64, what, text string) error {
-	err := p.pub.Write(ctx, &flow.WriteCommand{
-		ID:           inv.ID + "/note/" + what,
-		InvocationID: inv.ID,
-		Org:          inv.Org,
-		IncidentID:   incident,
-		Kind:         flow.WriteNote,
-		Note:         &flow.Note{Format: "text", Content: text},
-		ContextToken: inv.ContextToken,
+func note(c autoCall, incident int64, what, text string) {
+	c.Write(&flow.WriteCommand{
+		ID:         c.Invocation.ID + "/note/" + what,
+		IncidentID: incident,
+		Kind:       flow.WriteNote,
+		Note:       &flow.Note{Format: "text", Content: text},
 	})
-	if err != nil {
-		return fmt.Errorf("note %s: %w", what, err)
-	}
-	return nil
 }
 
 // valueHash names a pivot value in an id: the first 16 hex digits of its
@@ -267,7 +238,8 @@ func (p *pivoter) sourceDepth(ctx context.Context, inv *flow.Invocation, req *au
 // autoRequest reads the request of a function call (dt_domain_name,
 // incident_id, dt_pivot_count, dt_pivot_types) or of internal work
 // (flow.AutoPivot).
-func (p *pivoter) autoRequest(inv *flow.Invocation) (*autoRequest, error) {
+func (p *pivoter) autoRequest(m *work.Message) (*autoRequest, error) {
+	inv := m.Invocation
 	req := &autoRequest{Depth: inv.Depth}
 	var (
 		rawDomain string
@@ -276,7 +248,7 @@ func (p *pivoter) autoRequest(inv *flow.Invocation) (*autoRequest, error) {
 	switch inv.Payload {
 	case flow.PayloadInternal:
 		var ap flow.AutoPivot
-		if err := json.Unmarshal(inv.Body, &ap); err != nil {
+		if err := json.Unmarshal(m.Internal, &ap); err != nil {
 			return nil, badInput("auto-pivot body: %v", err)
 		}
 		rawDomain, types = ap.Domain, ap.Types
@@ -291,11 +263,10 @@ func (p *pivoter) autoRequest(inv *flow.Invocation) (*autoRequest, error) {
 			return nil, badInput("auto-pivot threshold %d: must be 2 or more", req.Threshold)
 		}
 	default:
-		in, err := functionInputs(inv)
+		in, err := m.Inputs()
 		if err != nil {
 			return nil, err
 		}
-		req.Inputs = in
 		rawDomain, _ = in.String(inDomainName)
 		if req.Incident, err = incidentID(in, inv); err != nil {
 			return nil, err

@@ -13,6 +13,7 @@ import (
 	"github.com/irisflow/irisflow/pkg/obs"
 	"github.com/irisflow/irisflow/pkg/pivot"
 	"github.com/irisflow/irisflow/pkg/store"
+	"github.com/irisflow/irisflow/pkg/work"
 )
 
 // Iris is what the pivoter needs of Iris; *iris.Client implements it.
@@ -72,6 +73,13 @@ type Config struct {
 	Logger *slog.Logger
 	// Now is the clock of reply metrics. Default time.Now.
 	Now func() time.Time
+	// Quota is the shared Iris budget: work Iris refused as unavailable
+	// (503) is retried when its pause ends. Optional.
+	Quota *store.Quota
+	// Version is reported as metrics.package_version. Default "dev".
+	Version string
+	// Observer sees every handled delivery (metrics). Optional.
+	Observer work.Observer
 }
 
 // Defaults of Config.

@@ -15,7 +15,7 @@ func FromConfig(cfg *config.Config, d *deps.Deps) Config {
 		Threshold: cfg.Playbook.PivotThreshold, AutoTypes: cfg.Playbook.PivotTypes, MaxResults: cfg.Pivoter.MaxResults,
 		MaxArtifactsPerPivot: cfg.Pivoter.MaxArtifactsPerPivot, MaxArtifactsPerIncident: cfg.Pivoter.MaxArtifactsPerIncident,
 		MaxDepth: cfg.Playbook.MaxDepth, Concurrency: cfg.Pivoter.Concurrency,
-		Ready: d.Ready, Logger: d.Log,
+		Quota: d.Quota, Ready: d.Ready, Logger: d.Log, Version: d.Version,
 	}
 	if d.Iris != nil { // a nil *iris.Client would be a non-nil Iris
 		c.Iris = d.Iris

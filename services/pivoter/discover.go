@@ -3,43 +3,48 @@ package pivoter
 import (
 	"cmp"
 	"context"
-	"errors"
-	"log/slog"
 	"slices"
 	"strings"
 
-	"github.com/irisflow/irisflow/pkg/flow"
 	"github.com/irisflow/irisflow/pkg/iris"
 	"github.com/irisflow/irisflow/pkg/pivot"
 	"github.com/irisflow/irisflow/pkg/seed"
+	"github.com/irisflow/irisflow/pkg/work"
 )
 
-// discover answers Discover Actionable Pivots: dt_iris_data_in (the
+// discoverWorker answers Discover Actionable Pivots: dt_iris_data_in (the
 // profile a workflow got from Profile Domain with Iris) and dt_pivot_count
 // (default Threshold) → {"dt_pivot_data", "pivots", "threshold"}. A result
 // set without results (domain not found) has no pivots; input that is not
 // Iris data is bad input.
-func (p *pivoter) discover(ctx context.Context, log *slog.Logger, inv *flow.Invocation) error {
-	start := p.cfg.Now()
-	in, err := functionInputs(inv)
+type discoverWorker struct{ p *pivoter }
+
+type discoverCall struct {
+	threshold int
+	results   []*iris.Result
+}
+
+func (w discoverWorker) Inputs(m *work.Message) (discoverCall, error) {
+	in, err := m.Inputs()
 	if err != nil {
-		return err
+		return discoverCall{}, err
 	}
-	th, err := threshold(in, p.cfg.Threshold)
+	th, err := threshold(in, w.p.cfg.Threshold)
 	if err != nil {
-		return err
+		return discoverCall{}, err
 	}
 	data, _ := in.String(inIrisData)
 	results, err := seed.ParseIrisData(data)
 	if err != nil {
-		if errors.Is(err, seed.ErrNoIrisData) {
-			return badInput("%s: %v", inIrisData, err)
-		}
-		return flow.Permanent(err)
+		return discoverCall{}, work.BadInput("%s: %v", inIrisData, err)
 	}
-	pivots := discoverAll(results, th)
-	log.Info("pivots discovered", "results", len(results), "pivots", len(pivots), "threshold", th)
-	return p.result(ctx, inv, in, start, true, "", pivot.DiscoverOutput(pivots, th))
+	return discoverCall{threshold: th, results: results}, nil
+}
+
+func (w discoverWorker) Work(_ context.Context, c *work.Call[discoverCall]) (pivot.Output, error) {
+	pivots := discoverAll(c.In.results, c.In.threshold)
+	c.Log.Info("pivots discovered", "results", len(c.In.results), "pivots", len(pivots), "threshold", c.In.threshold)
+	return pivot.DiscoverOutput(pivots, c.In.threshold), nil
 }
 
 // discoverAll is pivot.Discover over several results, merged: one pivot per

@@ -1,15 +1,12 @@
 package pivoter
 
 import (
-	"errors"
 	"fmt"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/irisflow/irisflow/pkg/flow"
 	"github.com/irisflow/irisflow/pkg/iris"
 	"github.com/irisflow/irisflow/pkg/pivot"
 	"github.com/irisflow/irisflow/pkg/resilient"
@@ -93,43 +90,10 @@ func TestDiscoverAllMergesTypes(t *testing.T) {
 	}
 }
 
-func TestClassify(t *testing.T) {
+func TestConfigErrors(t *testing.T) {
 	t.Parallel()
 	if _, err := newPivoter(Config{AutoTypes: []string{"asn"}}); err == nil ||
 		!strings.Contains(err.Error(), "JS is required") || !strings.Contains(err.Error(), `unknown pivot type "asn"`) {
 		t.Errorf("bad config: %v", err)
-	}
-	p := &pivoter{log: slog.Default()}
-	ierr := func(kind iris.ErrorKind, retryable bool) error {
-		return fmt.Errorf("search: %w", &iris.Error{Kind: kind, Retryable: retryable, Message: "m"})
-	}
-	tests := []struct {
-		name      string
-		err       error
-		permanent bool
-		delay     bool
-	}{
-		{"nil", nil, false, false},
-		{"auth", ierr(iris.KindAuth, false), true, false},
-		{"bad request", ierr(iris.KindBadRequest, false), true, false},
-		{"unavailable", ierr(iris.KindUnavailable, true), false, true},
-		{"server", ierr(iris.KindServer, true), false, false},
-		{"timeout", ierr(iris.KindTimeout, true), false, false},
-		{"store", errors.New("store: connection refused"), false, false},
-		{"bad input", badInput("x"), true, false},
-	}
-	for _, tc := range tests {
-		got := p.classify(p.log, tc.err)
-		if (got == nil) != (tc.err == nil) || flow.IsPermanent(got) != tc.permanent {
-			t.Errorf("%s: classify = %v (permanent %v)", tc.name, got, flow.IsPermanent(got))
-		}
-		var ra *flow.RetryAfter
-		if errors.As(got, &ra) != tc.delay {
-			t.Errorf("%s: RetryAfter = %v", tc.name, errors.As(got, &ra))
-		}
-		d := flow.Decide(got, 1, 8)
-		if tc.err != nil && tc.permanent != (d.Action == flow.Term) {
-			t.Errorf("%s: decision %v", tc.name, d.Action)
-		}
 	}
 }

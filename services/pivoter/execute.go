@@ -3,13 +3,13 @@ package pivoter
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"strings"
 	"time"
 
 	"github.com/irisflow/irisflow/pkg/flow"
 	"github.com/irisflow/irisflow/pkg/pivot"
 	"github.com/irisflow/irisflow/pkg/store"
+	"github.com/irisflow/irisflow/pkg/work"
 )
 
 // ExecuteOutput is the content of an Execute Pivots reply.
@@ -31,47 +31,64 @@ type ExecuteOutput struct {
 	Filters map[string]string `json:"filters"`
 	// Cached is true when the answer came from the stored search.
 	Cached bool `json:"cached"`
+
+	reason string // why the search did not run ("" when it did)
 }
 
-// execute answers Execute Pivots: dt_pivot_type (select or text; aliases
-// accepted), dt_pivot_value, optional dt_data_updated_after and
+// Unsuccessful is why the search was not run: a too large search answers
+// success false with how to narrow it (work.Unsuccessful).
+func (o ExecuteOutput) Unsuccessful() string { return o.reason }
+
+// executeWorker answers Execute Pivots: dt_pivot_type (select or text;
+// aliases accepted), dt_pivot_value, optional dt_data_updated_after and
 // dt_created_date → the domains found. Too large a search is a final
 // failure reply (success false) saying how to narrow it; an unknown type is
 // bad input.
-func (p *pivoter) execute(ctx context.Context, log *slog.Logger, inv *flow.Invocation) error {
-	start := p.cfg.Now()
-	in, err := functionInputs(inv)
+type executeWorker struct{ p *pivoter }
+
+type executeCall struct {
+	param, value string
+	filters      map[string]string
+}
+
+func (executeWorker) Inputs(m *work.Message) (executeCall, error) {
+	in, err := m.Inputs()
 	if err != nil {
-		return err
+		return executeCall{}, err
 	}
 	value, _ := in.String(inPivotValue)
 	value = strings.TrimSpace(value)
 	if value == "" {
-		return badInput("%s is required", inPivotValue)
+		return executeCall{}, badInput("%s is required", inPivotValue)
 	}
 	typ, ok := in.Select(inPivotType)
 	if !ok || strings.TrimSpace(typ.Name) == "" {
-		return badInput("%s is required", inPivotType)
+		return executeCall{}, badInput("%s is required", inPivotType)
 	}
 	param, err := pivot.Resolve(typ.Name)
 	if err != nil {
-		return badInput("%s: %v", inPivotType, err)
+		return executeCall{}, badInput("%s: %v", inPivotType, err)
 	}
 	filters, err := dateFilters(in.Time, in.Has)
 	if err != nil {
-		return err
+		return executeCall{}, err
 	}
+	return executeCall{param: param, value: value, filters: filters}, nil
+}
+
+func (w executeWorker) Work(ctx context.Context, c *work.Call[executeCall]) (ExecuteOutput, error) {
+	p, inv, param, value, filters := w.p, c.Invocation, c.In.param, c.In.value, c.In.filters
 	out, err := p.search(ctx, param, value, filters)
 	if err != nil {
-		return err
+		return ExecuteOutput{}, err
 	}
-	log = log.With("type", param, "value", value)
+	log := c.Log.With("type", param, "value", value)
 	// Every run goes into the pivot history. A function frame names its
 	// incident only through an incident_id input (FunctionDataDTO has no
 	// incident object), which the seed's own workflows do not pass to
 	// Execute Pivots: such a run is recorded with incident 0, unknown.
 	if _, err := p.recordRun(ctx, inv, inv.IncidentID, "", 0, out); err != nil {
-		return err
+		return ExecuteOutput{}, err
 	}
 	content := ExecuteOutput{
 		Pivots: make([]string, len(out.Found)), Domains: out.Found,
@@ -86,10 +103,11 @@ func (p *pivoter) execute(ctx context.Context, log *slog.Logger, inv *flow.Invoc
 	}
 	if out.LimitExceeded {
 		log.Info("pivot search too large", "total", out.Total, "cached", out.Cached)
-		return p.result(ctx, inv, in, start, false, limitReason(out), content)
+		content.reason = limitReason(out)
+		return content, nil
 	}
 	log.Info("pivot executed", "found", len(out.Found), "total", out.Total, "cached", out.Cached)
-	return p.result(ctx, inv, in, start, true, "", content)
+	return content, nil
 }
 
 // limitReason is the reason of a limit_exceeded reply.

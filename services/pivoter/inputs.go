@@ -1,42 +1,30 @@
 package pivoter
 
 import (
-	"encoding/json"
 	"strings"
 
 	"github.com/irisflow/irisflow/pkg/flow"
 	"github.com/irisflow/irisflow/pkg/resilient"
+	"github.com/irisflow/irisflow/pkg/work"
 )
 
 // Function input names (the seed app's).
 const (
-	inIrisData      = "dt_iris_data_in"
-	inPivotCount    = "dt_pivot_count"
-	inPivotValue    = "dt_pivot_value"
-	inPivotType     = "dt_pivot_type"
-	inUpdatedAfter  = "dt_data_updated_after"
-	inCreatedDate   = "dt_created_date"
-	inDomainName    = "dt_domain_name"
-	inIncidentID    = "incident_id"
-	inPivotTypes    = "dt_pivot_types"
-	inArtifactID    = "artifact_id"
-	functionPayload = flow.PayloadFunction
+	inIrisData     = "dt_iris_data_in"
+	inPivotCount   = "dt_pivot_count"
+	inPivotValue   = "dt_pivot_value"
+	inPivotType    = "dt_pivot_type"
+	inUpdatedAfter = "dt_data_updated_after"
+	inCreatedDate  = "dt_created_date"
+	inDomainName   = "dt_domain_name"
+	inIncidentID   = "incident_id"
+	inPivotTypes   = "dt_pivot_types"
+	inArtifactID   = "artifact_id"
 )
 
-// functionInputs decodes the inputs of a function call; an invocation that
-// is not a function call is bad input for the function kinds.
-func functionInputs(inv *flow.Invocation) (resilient.Inputs, error) {
-	if inv.Payload != functionPayload {
-		return nil, badInput("%s work needs a function call (%s), got payload %q", inv.Kind, functionPayload, inv.Payload)
-	}
-	var fd resilient.FunctionData
-	if err := json.Unmarshal(inv.Body, &fd); err != nil {
-		return nil, badInput("function body: %v", err)
-	}
-	if fd.Inputs == nil {
-		fd.Inputs = resilient.Inputs{}
-	}
-	return fd.Inputs, nil
+// badInput is the permanent error of a function call with unusable inputs.
+func badInput(format string, args ...any) error {
+	return work.BadInput("bad input: "+format, args...)
 }
 
 // threshold reads dt_pivot_count, def when unset.

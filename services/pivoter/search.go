@@ -65,13 +65,13 @@ func (p *pivoter) searchIris(ctx context.Context, param, value string, filters m
 	var ie *iris.Error
 	switch {
 	case errors.Is(err, iris.ErrLimitExceeded) && errors.As(err, &ie):
-		p.irisOK()
+		p.workers.IrisAnswered(nil)
 		out.LimitExceeded = true
 		out.Total = ie.TotalCount
 	case err != nil:
 		return nil, fmt.Errorf("search %s=%s: %w", param, value, err)
 	default:
-		p.irisOK()
+		p.workers.IrisAnswered(nil)
 		out.Total = res.TotalCount
 		seen := make(map[string]bool, len(res.Results))
 		for i := range res.Results {

@@ -49,6 +49,7 @@ func Run(ctx context.Context, cfg Config) error {
 		Service:     "writer",
 		Concurrency: cfg.Concurrency,
 		Grace:       cfg.Grace,
+		IDKey:       "command",
 		Logger:      cfg.Logger,
 	})
 	if err != nil {
