@@ -75,6 +75,10 @@ type AutoPivot struct {
 	Depth      int      `json:"depth"`
 	Types      []string `json:"types,omitempty"`     // pivot types; empty = configured default
 	Threshold  int      `json:"threshold,omitempty"` // guided-pivot count threshold; 0 = configured default
+	// Reply is the route of the invocation that started the auto-pivot:
+	// where a write of it that fails for good is reported (the work has no
+	// reply-to of its own). Nil when nobody waits.
+	Reply *Route `json:"reply,omitempty"`
 }
 
 // Reply is one message for Resilient on an invocation's route: a status
@@ -129,9 +133,27 @@ type WriteCommand struct {
 	Row          *Row      `json:"row,omitempty"`
 	Artifact     *Artifact `json:"artifact,omitempty"`
 	// Reply, when set, is where an error goes if the write fails for good.
-	Reply        *Route    `json:"reply,omitempty"`
+	Reply *Route `json:"reply,omitempty"`
+	// Final, when set, is the invocation's final reply, held until every
+	// write of the invocation has landed or failed for good; it goes to Reply.
+	Final        *Final    `json:"final,omitempty"`
 	ContextToken string    `json:"context_token,omitempty"`
 	CreatedAt    time.Time `json:"created_at"`
+}
+
+// Final is an invocation's final reply held by its write commands, so that
+// an answer with writes is final only once they have landed: the writer
+// that settles the last of Writes (applied or failed for good) sends
+// Message, or, when one of them failed for good, an error reply naming the
+// failure instead — once: every command carries the same Final, and the
+// reply's id is the invocation's final reply id.
+type Final struct {
+	// Seq is the final reply's sequence number.
+	Seq int `json:"seq"`
+	// Message is the ActionAcknowledgementDTO to send when every write landed.
+	Message json.RawMessage `json:"message"`
+	// Writes are the ids of every write command of the invocation.
+	Writes []string `json:"writes"`
 }
 
 // DeadLetter records a message that irisflow gave up on, with the reason.

@@ -100,6 +100,13 @@ func ErrorReply(text string) []byte {
 	return mustJSON(ackWire{MessageType: MessageError, Message: text, Complete: true})
 }
 
+// ErrorNotice reports a failure without ending the invocation:
+// {"message_type":1,"message":text,"complete":false} (a write of follow-up
+// work that failed after the invocation's final reply).
+func ErrorNotice(text string) []byte {
+	return mustJSON(ackWire{MessageType: MessageError, Message: text})
+}
+
 // ActionAck acknowledges a rule-action message (ActionDataDTO), which has no
 // result payload: {"message_type":0,"message":text,"complete":true}.
 func ActionAck(text string) []byte {

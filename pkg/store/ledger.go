@@ -135,3 +135,25 @@ func (s *Store) LedgerLookup(ctx context.Context, id string) (LedgerEntry, error
 	}
 	return e, nil
 }
+
+// LedgerLookupMany returns the ledger entries of the commands ids that
+// were begun, by command id (a command never begun is absent).
+func (s *Store) LedgerLookupMany(ctx context.Context, ids []string) (map[string]LedgerEntry, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+ledgerColumns+` FROM write_ledger WHERE command_id = ANY($1)`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("store: ledger lookup %d commands: %w", len(ids), err)
+	}
+	defer rows.Close()
+	out := make(map[string]LedgerEntry, len(ids))
+	for rows.Next() {
+		e, err := scanLedger(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: ledger lookup: %w", err)
+		}
+		out[e.CommandID] = e
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: ledger lookup: %w", err)
+	}
+	return out, nil
+}

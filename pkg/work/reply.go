@@ -86,12 +86,25 @@ func (ws *Workers) finalMessage(r *run, out any) []byte {
 }
 
 // finish publishes what a worker answered, in order: its writes, its
-// follow-up work, then the final reply.
+// follow-up work, then the final reply. An answer with writes is final only
+// once they have landed: its final reply rides on every write command
+// (flow.Final) and the writer that settles the last one sends it, or the
+// failure of one instead.
 func (ws *Workers) finish(ctx context.Context, r *run, out any) error {
 	inv := r.msg.Invocation
 	final := ws.finalMessage(r, out)
+	var held *flow.Final
+	if final != nil && len(r.writes) > 0 {
+		held = &flow.Final{Seq: SeqFinal, Message: final, Writes: make([]string, len(r.writes))}
+		for i, cmd := range r.writes {
+			held.Writes[i] = cmd.ID
+		}
+	}
 	for _, cmd := range r.writes {
 		ws.complete(inv, cmd)
+		if held != nil {
+			cmd.Final = held
+		}
 		if err := ws.pub.Write(ctx, cmd); err != nil {
 			return fmt.Errorf("publish write %s: %w", cmd.ID, err)
 		}
@@ -101,7 +114,7 @@ func (ws *Workers) finish(ctx context.Context, r *run, out any) error {
 			return fmt.Errorf("publish %s work %s: %w", next.Kind, next.ID, err)
 		}
 	}
-	if final == nil {
+	if final == nil || held != nil {
 		return nil
 	}
 	return ws.reply(ctx, inv, SeqFinal, true, final)

@@ -104,11 +104,7 @@ func (w playbookWorker) Work(ctx context.Context, c *work.Call[*resilient.Action
 // playbookWrites are the write commands of the playbook, with
 // deterministic ids.
 func (s *service) playbookWrites(inv *flow.Invocation, incident int64, name string, p Profiled, pb PlaybookConfig) []*flow.WriteCommand {
-	var reply *flow.Route
-	if inv.Route.CanReply() {
-		r := inv.Route
-		reply = &r
-	}
+	reply := replyRoute(inv)
 	cmd := func(suffix string, kind flow.WriteKind) *flow.WriteCommand {
 		return &flow.WriteCommand{
 			ID: inv.ID + suffix, InvocationID: inv.ID, Org: inv.Org, IncidentID: incident,
@@ -155,7 +151,7 @@ func (s *service) autoPivot(ctx context.Context, inv *flow.Invocation, incident,
 	}
 	body, err := json.Marshal(flow.AutoPivot{
 		Domain: domain, IncidentID: incident, ArtifactID: artifactID, Depth: depth,
-		Types: pb.PivotTypes, Threshold: pb.PivotThreshold,
+		Types: pb.PivotTypes, Threshold: pb.PivotThreshold, Reply: replyRoute(inv),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("auto-pivot body: %w", err)
@@ -170,6 +166,15 @@ func (s *service) autoPivot(ctx context.Context, inv *flow.Invocation, incident,
 		IncidentID:   incident, ArtifactID: artifactID, Depth: depth,
 		Body: body,
 	}, nil
+}
+
+// replyRoute is inv's route when it can be replied to, else nil.
+func replyRoute(inv *flow.Invocation) *flow.Route {
+	if !inv.Route.CanReply() {
+		return nil
+	}
+	r := inv.Route
+	return &r
 }
 
 func isDNSName(t resilient.Ref) bool {

@@ -87,12 +87,38 @@ func TestAutomaticPlaybook(t *testing.T) {
 		invs[i] = h.action(tc.incident, int64(100+i), tc.value)
 	}
 	h.publish(invs...)
-	finals := h.finals(replies, len(tests))
 	want := 0
 	for _, tc := range tests {
 		want += len(tc.wantIDs)
 	}
 	got := decodeWrites(t, writes.Take(want, waitBound))
+	// The acknowledgement is final only once the writes have landed: it
+	// rides on every write command, for the writer to send (no writer runs
+	// here), and nothing final is sent now.
+	finals := map[string]*resilient.Ack{}
+	for _, c := range got {
+		if c.Final == nil || c.Final.Seq != 1 {
+			t.Fatalf("command %s holds no final reply", c.ID)
+		}
+		var mine []string
+		for id := range got {
+			if strings.HasPrefix(id, c.InvocationID+"/") {
+				mine = append(mine, id)
+			}
+		}
+		if held := slices.Sorted(slices.Values(c.Final.Writes)); !slices.Equal(held, slices.Sorted(slices.Values(mine))) {
+			t.Errorf("command %s: final held for %v, want the invocation's writes %v", c.ID, held, mine)
+		}
+		a, err := resilient.DecodeReply(c.Final.Message)
+		if err != nil {
+			t.Fatal(err)
+		}
+		finals[c.InvocationID] = a
+	}
+	if len(finals) != len(tests) {
+		t.Fatalf("final replies held for %d invocations, want %d", len(finals), len(tests))
+	}
+	replies.None(500 * time.Millisecond)
 	for i, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			inv := invs[i]

@@ -24,6 +24,8 @@ type autoRequest struct {
 	Depth     int
 	Types     []string // Iris parameters
 	Threshold int
+	// Reply is where write failures of internal work go (flow.AutoPivot.Reply).
+	Reply *flow.Route
 }
 
 // AutoOutput is the content of an Auto Pivot reply.
@@ -183,6 +185,7 @@ func artifact(c autoCall, depth int, pv pivot.Pivot, d string) {
 		ID:         c.Invocation.ID + "/artifact/" + d,
 		IncidentID: c.In.Incident,
 		Kind:       flow.WriteArtifact,
+		Reply:      c.In.Reply,
 		Artifact: &flow.Artifact{
 			Type:        resilient.ArtifactDNSName,
 			Value:       d,
@@ -199,6 +202,7 @@ func note(c autoCall, incident int64, what, text string) {
 		ID:         c.Invocation.ID + "/note/" + what,
 		IncidentID: incident,
 		Kind:       flow.WriteNote,
+		Reply:      c.In.Reply,
 		Note:       &flow.Note{Format: "text", Content: text},
 	})
 }
@@ -251,7 +255,7 @@ func (p *pivoter) autoRequest(m *work.Message) (*autoRequest, error) {
 		if err := json.Unmarshal(m.Internal, &ap); err != nil {
 			return nil, badInput("auto-pivot body: %v", err)
 		}
-		rawDomain, types = ap.Domain, ap.Types
+		rawDomain, types, req.Reply = ap.Domain, ap.Types, ap.Reply
 		req.Incident, req.Depth, req.Threshold = ap.IncidentID, max(ap.Depth, inv.Depth), ap.Threshold
 		if req.Incident == 0 {
 			req.Incident = inv.IncidentID

@@ -39,6 +39,8 @@ type env struct {
 	mu        sync.Mutex
 	finals    map[string]*resilient.Ack
 	dupFinals int
+	// seen are write commands finalReply took from WRITES, for drainWrites.
+	seen []*flow.WriteCommand
 }
 
 func setup(t testing.TB, simCfg irissim.Config) *env {
@@ -159,8 +161,10 @@ func (e *env) republish(t testing.TB, inv *flow.Invocation, suffix string) {
 }
 
 // finalReply waits (bounded) for the final reply of invocation id and
-// returns it decoded; status replies are skipped, other final replies kept
-// for later calls.
+// returns it decoded: a reply on REPLIES, or the final the invocation's
+// write commands hold for the writer to send once they land (flow.Final;
+// no writer runs here). Status replies are skipped, other final replies
+// kept for later calls, write commands kept for drainWrites.
 func (e *env) finalReply(t testing.TB, id string) *resilient.Ack {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
@@ -174,7 +178,7 @@ func (e *env) finalReply(t testing.TB, id string) *resilient.Ack {
 		if time.Now().After(deadline) {
 			t.Fatalf("no final reply for %s within 30s; pivoter logs:\n%s", id, e.logs.String())
 		}
-		for _, msg := range e.replies.Fetch(1, 200*time.Millisecond) {
+		for _, msg := range e.replies.Fetch(1, 100*time.Millisecond) {
 			r, err := flow.Decode[flow.Reply](msg.Data())
 			if err != nil {
 				t.Fatalf("bad reply: %v", err)
@@ -182,18 +186,40 @@ func (e *env) finalReply(t testing.TB, id string) *resilient.Ack {
 			if !r.Final {
 				continue
 			}
-			a, err := resilient.DecodeReply(r.Message)
+			e.final(t, r.InvocationID, r.Message, true)
+		}
+		for _, msg := range e.writes.Fetch(100, 100*time.Millisecond) {
+			w, err := flow.Decode[flow.WriteCommand](msg.Data())
 			if err != nil {
-				t.Fatal(err)
+				t.Fatalf("bad write command: %v", err)
 			}
 			e.mu.Lock()
-			if _, dup := e.finals[r.InvocationID]; dup {
-				e.dupFinals++
-			}
-			e.finals[r.InvocationID] = a
+			e.seen = append(e.seen, w)
 			e.mu.Unlock()
+			if w.Final != nil {
+				e.final(t, w.InvocationID, w.Final.Message, false)
+			}
 		}
 	}
+}
+
+// final records the final reply of invocation id; sent says it was sent
+// (a second one sent is a duplicate), not held by write commands.
+func (e *env) final(t testing.TB, id string, message []byte, sent bool) {
+	t.Helper()
+	a, err := resilient.DecodeReply(message)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if _, dup := e.finals[id]; dup {
+		if sent {
+			e.dupFinals++
+		}
+		return
+	}
+	e.finals[id] = a
 }
 
 // payload returns the result payload of a final reply, failing on an error reply.
@@ -240,7 +266,10 @@ func (e *env) waitIdle(t testing.TB) {
 // drainWrites returns every write command in the WRITES stream now.
 func (e *env) drainWrites(t testing.TB) []*flow.WriteCommand {
 	t.Helper()
-	var out []*flow.WriteCommand
+	e.mu.Lock()
+	out := e.seen
+	e.seen = nil
+	e.mu.Unlock()
 	for _, data := range e.writes.Drain() {
 		w, err := flow.Decode[flow.WriteCommand](data)
 		if err != nil {

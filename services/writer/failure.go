@@ -73,7 +73,9 @@ func invocationOf(cmd *flow.WriteCommand) string {
 }
 
 // fail gives up on cmd: the ledger records the reason, the waiting
-// function (cmd.Reply) gets an error reply, and the returned permanent
+// invocation gets the failure as its final reply once its other writes have
+// settled (cmd.Final; settle), or, for follow-up work without a final reply
+// of its own, as an error notice (cmd.Reply); and the returned permanent
 // error makes flow.Consume dead-letter the message with the reason. When
 // the ledger or the reply cannot be written, a transient error is returned
 // instead so that the failure is recorded on a later delivery.
@@ -86,19 +88,66 @@ func (w *writer) fail(ctx context.Context, log *slog.Logger, cmd *flow.WriteComm
 		}
 		return fmt.Errorf("record failure of %s: %w", cmd.ID, err)
 	}
-	if cmd.Reply != nil && cmd.Reply.CanReply() {
+	switch {
+	case cmd.Final != nil:
+		// The failure is the invocation's final reply, sent once every
+		// write of it has settled.
+		if err := w.settle(ctx, cmd); err != nil {
+			return err
+		}
+	case cmd.Reply != nil && cmd.Reply.CanReply():
+		// Follow-up work (an auto-pivot the playbook started) has no final
+		// reply of its own: the failure is reported without replacing the
+		// one SOAR has.
 		text := fmt.Sprintf("irisflow could not write %s to incident %d: %v", objectNoun(cmd), cmd.IncidentID, cause)
 		r := &flow.Reply{
 			ID:           errorReplyID(cmd),
 			InvocationID: invocationOf(cmd),
-			Final:        true,
 			Route:        *cmd.Reply,
-			Message:      resilient.ErrorReply(text),
+			Message:      resilient.ErrorNotice(text),
 		}
 		if err := w.pub.Reply(ctx, r); err != nil {
 			return fmt.Errorf("error reply for %s: %w", cmd.ID, err)
 		}
 	}
-	log.Error("write failed for good; dead-lettering", "reason", cause)
-	return flow.Permanent(errors.New(reason))
+	return flow.Permanent(errors.New(reason)) // flow.Consume logs it, once
+}
+
+// settle sends the final reply cmd carries once every write of its
+// invocation has settled: Final.Message when all landed, else an error
+// reply naming the first that failed for good. A write not yet settled
+// will settle it in its turn; concurrent settlers send the same reply
+// under the same id, which the stream keeps once.
+func (w *writer) settle(ctx context.Context, cmd *flow.WriteCommand) error {
+	f := cmd.Final
+	if f == nil || cmd.Reply == nil || !cmd.Reply.CanReply() {
+		return nil
+	}
+	entries, err := w.store.LedgerLookupMany(ctx, f.Writes)
+	if err != nil {
+		return fmt.Errorf("settle %s: %w", invocationOf(cmd), err)
+	}
+	var failed []string
+	for _, id := range f.Writes {
+		e, ok := entries[id]
+		if !ok || e.State == store.LedgerPending {
+			return nil
+		}
+		if e.State == store.LedgerFailed {
+			failed = append(failed, e.LastError)
+		}
+	}
+	msg := f.Message
+	if len(failed) > 0 {
+		text := "irisflow: " + failed[0]
+		if len(failed) > 1 {
+			text += fmt.Sprintf(" (and %d more writes failed)", len(failed)-1)
+		}
+		msg = resilient.ErrorReply(text)
+	}
+	r := &flow.Reply{InvocationID: invocationOf(cmd), Seq: f.Seq, Final: true, Route: *cmd.Reply, Message: msg}
+	if err := w.pub.Reply(ctx, r); err != nil {
+		return fmt.Errorf("final reply of %s: %w", r.InvocationID, err)
+	}
+	return nil
 }

@@ -112,7 +112,7 @@ func (w *writer) handle(ctx context.Context, msg jetstream.Msg) error {
 		}
 		err := w.apply(ctx, log, c, cmd)
 		if err == nil {
-			return nil
+			return w.settle(ctx, cmd)
 		}
 		switch classify(err) {
 		case unauthorized:
@@ -125,8 +125,7 @@ func (w *writer) handle(ctx context.Context, msg jetstream.Msg) error {
 		case permanent:
 			return w.fail(ctx, log, cmd, err)
 		default:
-			log.Warn("write failed; will retry", "err", err)
-			return retryLater(err)
+			return retryLater(err) // flow.Consume logs it, once
 		}
 	}
 }

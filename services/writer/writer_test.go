@@ -295,8 +295,9 @@ func TestWriterStopsWhilePaused(t *testing.T) {
 }
 
 // TestWriterDeadLetters: a command Resilient refuses for good (unknown
-// column) or a bad envelope is dead-lettered with the reason, a waiting
-// function gets an error reply, and the next command is still applied.
+// column) or a bad envelope is dead-lettered with the reason, the waiting
+// invocation gets the failure as its final reply (instead of the one its
+// writes held), and the next command is still applied.
 func TestWriterDeadLetters(t *testing.T) {
 	t.Parallel()
 	e := setup(t, resilientsim.Config{})
@@ -304,6 +305,7 @@ func TestWriterDeadLetters(t *testing.T) {
 
 	bad := rowCmd("bad-row", map[string]any{"domain_name": "int-chase.com", "no_such_column": 1})
 	bad.Reply = &flow.Route{Org: org, Destination: "domaintools", ReplyTo: "acks.201.domaintools", CorrelationID: "corr-1"}
+	bad.Final = &flow.Final{Seq: 1, Message: resilient.ActionAck("irisflow: done"), Writes: []string{bad.ID}}
 	e.publish(t, bad)
 	e.republish(t, bad, "bad-row-again") // fails again: same ledger entry, same reply id
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -345,7 +347,7 @@ func TestWriterDeadLetters(t *testing.T) {
 		t.Fatalf("%d replies, want 1 (same reply id for both failures): %+v", len(replies), replies)
 	}
 	r := replies[0]
-	if r.ID != errorReplyID(bad) || r.ReplyTo != "acks.201.domaintools" || r.CorrelationID != "corr-1" || !r.Final {
+	if r.ID != flow.ReplyID(bad.InvocationID, 1) || r.ReplyTo != "acks.201.domaintools" || r.CorrelationID != "corr-1" || !r.Final {
 		t.Errorf("reply %+v", r)
 	}
 	ack, err := resilient.DecodeReply(r.Message)
@@ -401,5 +403,90 @@ func TestWriterConsumerDeletedFailsRun(t *testing.T) {
 	}
 	if ok, _ := e.ready.Ready(); ok {
 		t.Fatal("writer still ready after it stopped consuming")
+	}
+}
+
+// heldFinal gives cmds the final reply of their invocation, held until
+// every one of them has settled.
+func heldFinal(message []byte, cmds ...*flow.WriteCommand) {
+	f := &flow.Final{Seq: 1, Message: message}
+	for _, c := range cmds {
+		f.Writes = append(f.Writes, c.ID)
+	}
+	for _, c := range cmds {
+		c.InvocationID = "inv-held"
+		c.Reply = &flow.Route{Org: org, Destination: "domaintools", ReplyTo: "acks.201.domaintools", CorrelationID: "corr-held"}
+		c.Final = f
+	}
+}
+
+// An answer with writes is final only once its writes have landed: the
+// final reply the commands hold is sent once, after the last of them.
+func TestWriterSendsHeldFinalAfterEveryWrite(t *testing.T) {
+	t.Parallel()
+	e := setup(t, resilientsim.Config{})
+	e.start(t, e.config())
+	note, row, art := noteCmd("held-note", "a note"), rowCmd("held-row", rowCells), artifactCmd("held-artifact", "held.example.com")
+	heldFinal(resilient.ActionAck("irisflow: done"), note, row, art)
+	e.publish(t, note)
+	e.publish(t, row)
+	testenv.Eventually(t, "two writes applied", func() bool { return e.applied(note.ID) && e.applied(row.ID) })
+	if rs := e.replies(t); len(rs) != 0 {
+		t.Fatalf("a reply before the last write landed: %+v", rs)
+	}
+	e.publish(t, art)
+	testenv.Eventually(t, "the final reply", func() bool { return len(e.replies(t)) > 0 })
+	testenv.Eventually(t, "all drained", func() bool { return e.drained(t) })
+	rs := e.replies(t)
+	if len(rs) != 1 || rs[0].ID != flow.ReplyID("inv-held", 1) || !rs[0].Final {
+		t.Fatalf("replies %+v, want the held final once", rs)
+	}
+	if a, err := resilient.DecodeReply(rs[0].Message); err != nil || a.Message != "irisflow: done" || a.MessageType != resilient.MessageInfo {
+		t.Errorf("final %+v (%v)", a, err)
+	}
+}
+
+// A write that fails for good after its siblings landed does not add a
+// second final reply behind the invocation's answer: the failure is the one
+// final reply.
+func TestWriterFailureIsTheOnlyFinal(t *testing.T) {
+	t.Parallel()
+	e := setup(t, resilientsim.Config{})
+	e.start(t, e.config())
+	note := noteCmd("fail-note", "a note")
+	bad := rowCmd("fail-row", map[string]any{"domain_name": "int-chase.com", "no_such_column": 1})
+	heldFinal(resilient.ActionAck("irisflow: profiled int-chase.com"), note, bad)
+	e.publish(t, note)
+	testenv.Eventually(t, "the note applied", func() bool { return e.applied(note.ID) })
+	e.publish(t, bad)
+	testenv.Eventually(t, "the row dead-lettered", func() bool { return e.drained(t) && len(e.deadLetters(t)) == 1 })
+	testenv.Eventually(t, "the final reply", func() bool { return len(e.replies(t)) > 0 })
+	rs := e.replies(t)
+	if len(rs) != 1 || !rs[0].Final || rs[0].ID != flow.ReplyID("inv-held", 1) {
+		t.Fatalf("replies %+v, want one final", rs)
+	}
+	a, err := resilient.DecodeReply(rs[0].Message)
+	if err != nil || a.MessageType != resilient.MessageError || !strings.Contains(a.Message, "no_such_column") {
+		t.Errorf("final %+v (%v), want the row's failure", a, err)
+	}
+}
+
+// A write of follow-up work (an auto-pivot the playbook started: a reply
+// route, no final of its own) that fails for good reaches SOAR as an error
+// notice that does not end the invocation.
+func TestWriterFollowUpFailureIsANotice(t *testing.T) {
+	t.Parallel()
+	e := setup(t, resilientsim.Config{})
+	e.start(t, e.config())
+	bad := rowCmd("follow-row", map[string]any{"domain_name": "int-chase.com", "no_such_column": 1})
+	bad.Reply = &flow.Route{Org: org, Destination: "domaintools", ReplyTo: "acks.201.domaintools", CorrelationID: "corr-follow"}
+	e.publish(t, bad)
+	testenv.Eventually(t, "the error notice", func() bool { return len(e.replies(t)) > 0 })
+	rs := e.replies(t)
+	if len(rs) != 1 || rs[0].Final {
+		t.Fatalf("replies %+v, want one non-final notice", rs)
+	}
+	if a, err := resilient.DecodeReply(rs[0].Message); err != nil || a.MessageType != resilient.MessageError || a.Complete {
+		t.Errorf("notice %+v (%v)", a, err)
 	}
 }
