@@ -55,9 +55,10 @@ func call(t *testing.T, id string, inputs string) *flow.Invocation {
 		Body:         json.RawMessage(`{"function":{"name":"domaintools_profile_domain_with_iris"},"inputs":` + inputs + `}`)}
 }
 
-// The layer answers a worker's call in order — status, writes (completed
-// with the invocation's ids and reply route), final result with the
-// inputs — and bad input with an error reply and a dead letter.
+// The layer answers a worker's call in order — status, then the writes
+// (completed with the invocation's ids and reply route) holding the final
+// result with the inputs — and bad input with an error reply and a dead
+// letter.
 func TestWorkersAnswerInOrder(t *testing.T) {
 	t.Parallel()
 	js := testenv.JetStream(t)
@@ -81,7 +82,7 @@ func TestWorkersAnswerInOrder(t *testing.T) {
 		}
 	}
 	byInv := map[string][]*flow.Reply{}
-	for _, data := range replies.Take(5, testenv.Wait) { // ok: 2, big: 2, bad: 1
+	for _, data := range replies.Take(3, testenv.Wait) { // ok, big: their status; bad: its error
 		r, err := flow.Decode[flow.Reply](data)
 		if err != nil {
 			t.Fatal(err)
@@ -89,23 +90,8 @@ func TestWorkersAnswerInOrder(t *testing.T) {
 		byInv[r.InvocationID] = append(byInv[r.InvocationID], r)
 	}
 	for _, id := range []string{"ok", "big"} {
-		rs := byInv[id]
-		if len(rs) != 2 || rs[0].Seq != work.SeqStatus || rs[0].Final || rs[1].Seq != work.SeqFinal || !rs[1].Final {
-			t.Fatalf("%s: replies %+v, want status then final", id, rs)
-		}
-		a, err := resilient.DecodeReply(rs[1].Message)
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, err := a.Payload()
-		if err != nil || p == nil {
-			t.Fatalf("%s: no result payload: %v", id, err)
-		}
-		if wantOK := id == "ok"; p.Success != wantOK || p.Metrics.PackageVersion != "1.2.3" || p.Inputs["dt_domain_name"] == nil {
-			t.Errorf("%s: result %+v", id, p)
-		}
-		if id == "big" && p.Reason != "too big" {
-			t.Errorf("big: reason %q", p.Reason)
+		if rs := byInv[id]; len(rs) != 1 || rs[0].Seq != work.SeqStatus || rs[0].Final {
+			t.Fatalf("%s: replies %+v, want the status only (the final waits for the write)", id, rs)
 		}
 	}
 	bad := byInv["bad"]
@@ -121,14 +107,33 @@ func TestWorkersAnswerInOrder(t *testing.T) {
 	if err := json.Unmarshal(dls[0], &dl); err != nil || dl.ID != "bad" || dl.Service != "test" {
 		t.Errorf("dead letter %+v (%v)", dl, err)
 	}
+	// Each answer with a write rides on it, for the writer to send once the
+	// write has landed.
 	for _, data := range writes.Take(2, testenv.Wait) {
 		cmd, err := flow.Decode[flow.WriteCommand](data)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if cmd.InvocationID == "" || cmd.Org != 201 || cmd.ContextToken != "token-"+cmd.InvocationID ||
-			cmd.Reply == nil || cmd.Reply.CorrelationID != "c-"+cmd.InvocationID {
+		id := cmd.InvocationID
+		if cmd.Org != 201 || cmd.ContextToken != "token-"+id || cmd.Reply == nil || cmd.Reply.CorrelationID != "c-"+id {
 			t.Errorf("write command not completed: %+v", cmd)
+		}
+		if cmd.Final == nil || cmd.Final.Seq != work.SeqFinal || len(cmd.Final.Writes) != 1 || cmd.Final.Writes[0] != cmd.ID {
+			t.Fatalf("%s: held final %+v", id, cmd.Final)
+		}
+		a, err := resilient.DecodeReply(cmd.Final.Message)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := a.Payload()
+		if err != nil || p == nil {
+			t.Fatalf("%s: no result payload: %v", id, err)
+		}
+		if wantOK := id == "ok"; p.Success != wantOK || p.Metrics.PackageVersion != "1.2.3" || p.Inputs["dt_domain_name"] == nil {
+			t.Errorf("%s: result %+v", id, p)
+		}
+		if id == "big" && p.Reason != "too big" {
+			t.Errorf("big: reason %q", p.Reason)
 		}
 	}
 	replies.None(200 * time.Millisecond)

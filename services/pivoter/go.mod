@@ -15,6 +15,7 @@ require (
 	github.com/irisflow/irisflow/pkg v0.0.0-00010101000000-000000000000
 	github.com/irisflow/irisflow/sim v0.0.0-00010101000000-000000000000
 	github.com/nats-io/nats.go v1.55.0
+	golang.org/x/sync v0.25.0
 )
 
 require (
@@ -90,7 +91,6 @@ require (
 	go.yaml.in/yaml/v3 v3.0.6 // indirect
 	golang.org/x/crypto v0.58.0 // indirect
 	golang.org/x/net v0.62.0 // indirect
-	golang.org/x/sync v0.25.0 // indirect
 	golang.org/x/sys v0.50.0 // indirect
 	golang.org/x/text v0.44.0 // indirect
 	golang.org/x/time v0.16.0 // indirect

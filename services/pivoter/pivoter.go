@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"log/slog"
 
+	"golang.org/x/sync/singleflight"
+
 	"github.com/irisflow/irisflow/pkg/flow"
 	"github.com/irisflow/irisflow/pkg/iris"
 	"github.com/irisflow/irisflow/pkg/profile"
@@ -19,7 +21,8 @@ type pivoter struct {
 	cfg     Config
 	log     *slog.Logger
 	workers *work.Workers
-	flights flights
+	// flights shares one Iris call among concurrent identical searches.
+	flights singleflight.Group
 	// profiles is the shared profile cache (pkg/profile), built by Run.
 	profiles *profile.Profiler
 }

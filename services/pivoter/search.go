@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/irisflow/irisflow/pkg/iris"
@@ -45,14 +44,22 @@ func (p *pivoter) search(ctx context.Context, param, value string, filters map[s
 	if ok {
 		return outcomeFromStore(ps, filters), nil
 	}
-	v, err := p.flights.do(param+"\x00"+value+"\x00"+key, func() (any, error) {
-		return p.searchIris(ctx, param, value, filters, key)
+	// The shared call runs detached from any one caller's cancellation (a
+	// caller that gives up does not fail the others, and the answer is
+	// still saved); each caller waits under its own context.
+	ch := p.flights.DoChan(param+"\x00"+value+"\x00"+key, func() (any, error) {
+		return p.searchIris(context.WithoutCancel(ctx), param, value, filters, key)
 	})
-	if err != nil {
-		return nil, err
+	select {
+	case <-ctx.Done():
+		return nil, fmt.Errorf("search %s=%s: %w", param, value, context.Cause(ctx))
+	case r := <-ch:
+		if r.Err != nil {
+			return nil, r.Err
+		}
+		out := *r.Val.(*searchOutcome)
+		return &out, nil
 	}
-	out := *v.(*searchOutcome)
-	return &out, nil
 }
 
 func (p *pivoter) searchIris(ctx context.Context, param, value string, filters map[string]string, key string) (*searchOutcome, error) {
@@ -131,39 +138,4 @@ func score(f pivot.Found) int {
 		return -1
 	}
 	return *f.RiskScore
-}
-
-// flights lets concurrent callers with the same key share one call.
-type flights struct {
-	mu sync.Mutex
-	m  map[string]*flight
-}
-
-type flight struct {
-	done chan struct{}
-	v    any
-	err  error
-}
-
-func (f *flights) do(key string, fn func() (any, error)) (any, error) {
-	f.mu.Lock()
-	if f.m == nil {
-		f.m = map[string]*flight{}
-	}
-	if c, ok := f.m[key]; ok {
-		f.mu.Unlock()
-		<-c.done
-		return c.v, c.err
-	}
-	c := &flight{done: make(chan struct{})}
-	f.m[key] = c
-	f.mu.Unlock()
-	defer func() {
-		f.mu.Lock()
-		delete(f.m, key)
-		f.mu.Unlock()
-		close(c.done)
-	}()
-	c.v, c.err = fn()
-	return c.v, c.err
 }
