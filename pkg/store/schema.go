@@ -4,10 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"strconv"
 	"strings"
 
+	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
 
 	"github.com/irisflow/irisflow/migrations"
@@ -18,46 +18,38 @@ import (
 var ErrSchemaBehind = errors.New("database schema is behind this irisflow")
 
 // CheckSchema reports, without changing the database, whether every
-// migration of this build is applied: a process started with migrations off
-// (migrate: false, --migrate=false) refuses to run on an older schema with
-// an error that names the missing versions and the command that applies
-// them, instead of failing later on a missing table.
+// migration of this build is applied (goose's own status): a process
+// started with migrations off (migrate: false, --migrate=false) refuses to
+// run on an older schema with an error that names the missing versions and
+// the command that applies them, instead of failing later on a missing
+// table.
 func (s *Store) CheckSchema(ctx context.Context) error {
-	files, err := fs.Glob(migrations.FS, "*.sql")
+	db := stdlib.OpenDBFromPool(s.pool)
+	defer db.Close()
+	p, err := goose.NewProvider(goose.DialectPostgres, db, migrations.FS, goose.WithDisableGlobalRegistry(true))
 	if err != nil {
 		return fmt.Errorf("store: check schema: %w", err)
 	}
-	applied := map[int64]bool{}
+	// goose's status creates its version table when there is none; a
+	// database without one has every migration pending.
 	var table *string
 	if err := s.pool.QueryRow(ctx, `SELECT to_regclass('goose_db_version')::text`).Scan(&table); err != nil {
 		return fmt.Errorf("store: check schema: %w", err)
 	}
-	if table != nil {
-		rows, err := s.pool.Query(ctx, `SELECT version_id FROM goose_db_version WHERE is_applied`)
-		if err != nil {
-			return fmt.Errorf("store: check schema: %w", err)
-		}
-		for rows.Next() {
-			var v int64
-			if err := rows.Scan(&v); err != nil {
-				rows.Close()
-				return fmt.Errorf("store: check schema: %w", err)
-			}
-			applied[v] = true
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("store: check schema: %w", err)
-		}
-	}
 	var missing []string
-	for _, f := range files {
-		v, err := goose.NumericComponent(f)
-		if err != nil {
-			return fmt.Errorf("store: check schema: %s: %w", f, err)
+	if table == nil {
+		for _, src := range p.ListSources() {
+			missing = append(missing, strconv.FormatInt(src.Version, 10))
 		}
-		if !applied[v] {
-			missing = append(missing, strconv.FormatInt(v, 10))
+	} else {
+		status, err := p.Status(ctx)
+		if err != nil {
+			return fmt.Errorf("store: check schema: %w", err)
+		}
+		for _, m := range status {
+			if m.State != goose.StateApplied {
+				missing = append(missing, strconv.FormatInt(m.Source.Version, 10))
+			}
 		}
 	}
 	if len(missing) > 0 {
