@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/irisflow/irisflow/pkg/backoff"
 )
 
 // ErrPermanent marks an error that no retry can fix (bad input, a 4xx that
@@ -80,18 +82,10 @@ func Decide(err error, delivered, maxDeliver int) Decision {
 	return Decision{Action: Nak, Delay: Backoff(delivered), Reason: err.Error()}
 }
 
+// redelivery is the schedule of redeliveries after failures.
+var redelivery = backoff.Policy{Base: time.Second, Max: time.Minute}
+
 // Backoff is the redelivery delay after the n-th failed delivery:
-// 1s, 2s, 4s … capped at 1 minute.
-func Backoff(n int) time.Duration {
-	if n < 1 {
-		n = 1
-	}
-	if n > 7 {
-		return time.Minute
-	}
-	d := time.Second << (n - 1)
-	if d > time.Minute {
-		d = time.Minute
-	}
-	return d
-}
+// 1s, 2s, 4s … capped at 1 minute (backoff's steps without jitter, so
+// that Decide stays a pure function).
+func Backoff(n int) time.Duration { return redelivery.Step(n - 1) }

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"github.com/irisflow/irisflow/pkg/backoff"
 )
 
 // DefaultBaseURL is the production API.
@@ -159,7 +161,7 @@ func (c *Client) call(ctx context.Context, method, endpoint string, params url.V
 		if !errors.As(err, &e) || !e.Retryable || attempt >= c.cfg.MaxRetries || ctx.Err() != nil {
 			return err
 		}
-		d := backoff(c.cfg.RetryBase, c.cfg.RetryMax, attempt)
+		d := backoff.Policy{Base: c.cfg.RetryBase, Max: c.cfg.RetryMax}.Delay(attempt)
 		if !fitsDeadline(ctx, d) {
 			c.log.DebugContext(ctx, "iris: no time left to retry", "endpoint", endpoint, "attempt", attempt, "err", err)
 			return err

@@ -6,30 +6,6 @@ import (
 	"time"
 )
 
-func TestBackoffBounds(t *testing.T) {
-	t.Parallel()
-	base, maxd := 10*time.Millisecond, 300*time.Millisecond
-	for attempt := range 10 {
-		ceil := min(base<<attempt, maxd)
-		for range 200 {
-			if d := backoff(base, maxd, attempt); d < 0 || d > ceil {
-				t.Fatalf("attempt %d: backoff %v outside [0, %v]", attempt, d, ceil)
-			}
-		}
-	}
-	if d := backoff(0, maxd, 3); d != 0 {
-		t.Errorf("zero base gave %v", d)
-	}
-	// Full jitter: not always the ceiling.
-	distinct := map[time.Duration]bool{}
-	for range 50 {
-		distinct[backoff(time.Second, time.Minute, 2)] = true
-	}
-	if len(distinct) < 10 {
-		t.Errorf("backoff is not jittered: %d distinct values", len(distinct))
-	}
-}
-
 func TestFitsDeadline(t *testing.T) {
 	t.Parallel()
 	if !fitsDeadline(context.Background(), time.Hour) {

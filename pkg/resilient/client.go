@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
@@ -18,6 +17,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/irisflow/irisflow/pkg/backoff"
 )
 
 // ClientConfig configures a Client. Either the API key (preferred) or the
@@ -210,11 +211,7 @@ func mayRetry(method string, e *Error) bool {
 }
 
 func (c *Client) backoff(attempt int) time.Duration {
-	d := c.cfg.Backoff << min(attempt, 16)
-	if d > c.cfg.MaxBackoff || d <= 0 {
-		d = c.cfg.MaxBackoff
-	}
-	return d/2 + rand.N(d/2+1) // jitter in [d/2, d]
+	return backoff.Policy{Base: c.cfg.Backoff, Max: c.cfg.MaxBackoff}.Delay(attempt)
 }
 
 // attempt sends the request once.

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"time"
 
+	schedule "github.com/irisflow/irisflow/pkg/backoff"
+
 	"github.com/go-stomp/stomp/v3"
 
 	"github.com/irisflow/irisflow/pkg/flow"
@@ -252,8 +254,7 @@ func (b *bridge) rejectFrame(ctx context.Context, conn *link, m *stomp.Message, 
 
 // retry runs f until it succeeds or ctx is done, backing off 50ms…5s.
 func retry(ctx context.Context, f func() error) error {
-	d := 50 * time.Millisecond
-	for {
+	for n := 0; ; n++ {
 		err := f()
 		if err == nil {
 			return nil
@@ -261,8 +262,7 @@ func retry(ctx context.Context, f func() error) error {
 		select {
 		case <-ctx.Done():
 			return fmt.Errorf("%w (gave up: %v)", err, ctx.Err())
-		case <-time.After(d):
+		case <-time.After(schedule.Policy{Base: 50 * time.Millisecond, Max: 5 * time.Second}.Delay(n)):
 		}
-		d = min(2*d, 5*time.Second)
 	}
 }

@@ -8,10 +8,11 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"net"
 	"os"
 	"time"
+
+	schedule "github.com/irisflow/irisflow/pkg/backoff"
 
 	"github.com/go-stomp/stomp/v3"
 )
@@ -127,13 +128,9 @@ type backoff struct {
 }
 
 func (b *backoff) next() time.Duration {
-	d := b.min << min(b.n, 20)
-	if d <= 0 || d > b.max {
-		d = b.max
-	}
+	d := schedule.Policy{Base: b.min, Max: b.max}.Delay(b.n)
 	b.n++
-	half := d / 2
-	return half + rand.N(half+1)
+	return d
 }
 
 func (b *backoff) reset() { b.n = 0 }
