@@ -56,7 +56,7 @@ func translate(headers map[string]string, body []byte, overrides map[string]stri
 			return nil, reject("unknown function %q", name)
 		}
 		inv.Kind, inv.Function = kind, name
-		inv.IncidentID, inv.ArtifactID = idInputs(body)
+		inv.IncidentID, inv.ArtifactID = idInputs(msg.Function.Inputs)
 	case msg.Action != nil:
 		a := msg.Action
 		if a.Artifact == nil {
@@ -90,28 +90,10 @@ func typeName(r resilient.Ref) string {
 	return strconv.FormatInt(r.ID, 10)
 }
 
-// idInputs reads the incident_id and artifact_id inputs of a function
-// message, when present (a number, or a numeric string).
-func idInputs(body []byte) (incident, artifact int64) {
-	var b struct {
-		Inputs map[string]json.RawMessage `json:"inputs"`
-	}
-	if json.Unmarshal(body, &b) != nil {
-		return 0, 0
-	}
-	num := func(raw json.RawMessage) int64 {
-		var n json.Number
-		if json.Unmarshal(raw, &n) == nil {
-			if i, err := n.Int64(); err == nil {
-				return i
-			}
-		}
-		var s string
-		if json.Unmarshal(raw, &s) == nil {
-			i, _ := strconv.ParseInt(s, 10, 64)
-			return i
-		}
-		return 0
-	}
-	return num(b.Inputs["incident_id"]), num(b.Inputs["artifact_id"])
+// idInputs reads the incident_id and artifact_id inputs of the decoded
+// function message, when present (a number, or a numeric string).
+func idInputs(in resilient.Inputs) (incident, artifact int64) {
+	incident, _, _ = in.Int("incident_id")
+	artifact, _, _ = in.Int("artifact_id")
+	return incident, artifact
 }
