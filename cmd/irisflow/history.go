@@ -19,10 +19,11 @@ func init() { addCommand(newHistoryCmd) }
 
 func newHistoryCmd() *cobra.Command {
 	var (
-		dbURL, format, tag string
-		minRisk, limit     int
-		since              time.Duration
+		format, tag    string
+		minRisk, limit int
+		since          time.Duration
 	)
+	var cf configFlags
 	cmd := &cobra.Command{
 		Use:   "history [DOMAIN]",
 		Short: "Cached Iris enrichment history: every fetch of a domain, or the latest profiles matching filters",
@@ -36,7 +37,11 @@ filters (--min-risk, --tag, --since, --like), highest risk first.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			st, err := store.Open(ctx, dbURL)
+			cfg, err := cf.load()
+			if err != nil {
+				return err
+			}
+			st, err := store.Open(ctx, cfg.DatabaseURL)
 			if err != nil {
 				return err
 			}
@@ -62,7 +67,7 @@ filters (--min-risk, --tag, --since, --like), highest risk first.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&dbURL, "database-url", databaseURLDefault(), "PostgreSQL URL (IRISFLOW_DATABASE_URL)")
+	cf.register(f)
 	f.StringVar(&format, "format", "table", "output: table, json or csv")
 	f.StringVar(&tag, "tag", "", "only domains carrying this Iris tag")
 	f.IntVar(&minRisk, "min-risk", 0, "only domains whose risk score is at least this")

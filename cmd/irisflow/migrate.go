@@ -11,7 +11,7 @@ import (
 func init() { addCommand(newMigrateCmd) }
 
 func newMigrateCmd() *cobra.Command {
-	var dbURL string
+	var cf configFlags
 	cmd := &cobra.Command{
 		Use:   "migrate",
 		Short: "Apply the PostgreSQL migrations (safe to run while services start)",
@@ -20,13 +20,17 @@ Services do this at start unless configured not to (migrate: false /
 IRISFLOW_MIGRATE=false), for operators who migrate separately.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := store.Migrate(cmd.Context(), dbURL); err != nil {
+			cfg, err := cf.load()
+			if err != nil {
+				return err
+			}
+			if err := store.Migrate(cmd.Context(), cfg.DatabaseURL); err != nil {
 				return err
 			}
 			fmt.Fprintln(cmd.OutOrStdout(), "database schema is current")
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&dbURL, "database-url", databaseURLDefault(), "PostgreSQL URL (IRISFLOW_DATABASE_URL)")
+	cf.register(cmd.Flags())
 	return cmd
 }

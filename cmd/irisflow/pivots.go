@@ -20,9 +20,10 @@ func init() { addCommand(newPivotsCmd) }
 
 func newPivotsCmd() *cobra.Command {
 	var (
-		dbURL, format string
-		limit         int
+		format string
+		limit  int
 	)
+	var cf configFlags
 	cmd := &cobra.Command{
 		Use:   "pivots QUERY",
 		Short: "Recorded pivots for a domain or a value: the incidents and the connected domains",
@@ -40,7 +41,11 @@ The table ends with the incidents the runs belong to.`,
 				return fmt.Errorf("unknown --format %q (want table, json or csv)", format)
 			}
 			ctx := cmd.Context()
-			st, err := store.Open(ctx, dbURL)
+			cfg, err := cf.load()
+			if err != nil {
+				return err
+			}
+			st, err := store.Open(ctx, cfg.DatabaseURL)
 			if err != nil {
 				return err
 			}
@@ -53,7 +58,7 @@ The table ends with the incidents the runs belong to.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&dbURL, "database-url", databaseURLDefault(), "PostgreSQL URL (IRISFLOW_DATABASE_URL)")
+	cf.register(f)
 	f.StringVar(&format, "format", "table", "output: table, json or csv")
 	f.IntVar(&limit, "limit", 50, "at most this many runs")
 	return cmd

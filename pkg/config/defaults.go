@@ -5,6 +5,34 @@ import (
 	"time"
 )
 
+// The defaults, each written here once: the services' Config defaults and
+// the packages' (pkg/profile, pkg/pivot) refer to these.
+const (
+	DefaultDatabaseURL             = "postgres://postgres@127.0.0.1:5432/irisflow?sslmode=disable"
+	DefaultNATSURL                 = "nats://127.0.0.1:4222"
+	DefaultRatePerSecond           = 10 // Resilient REST requests per second and org
+	DefaultIrisPerMinute           = 60
+	DefaultProfileTTL              = 24 * time.Hour // a stored profile answers this long
+	DefaultSearchTTL               = DefaultProfileTTL
+	DefaultBatchWindow             = 25 * time.Millisecond
+	DefaultEnricherConcurrency     = 1000
+	DefaultMaxResults              = 5000
+	DefaultMaxArtifactsPerPivot    = 25
+	DefaultMaxArtifactsPerIncident = 100
+	DefaultPivoterConcurrency      = 8
+	DefaultWriterConcurrency       = 8
+	DefaultAuthProbeInterval       = 30 * time.Second
+	DefaultRiskThreshold           = 90
+	DefaultPivotThreshold          = 300 // the seed app's dt_pivot_count default
+	DefaultMaxDepth                = 1
+)
+
+// DefaultTags are the Iris tags whose presence the playbook notes.
+var DefaultTags = []string{"phishing", "malware"}
+
+// DefaultPivotTypes are the pivots of the seed app's Auto Pivot workflow.
+var DefaultPivotTypes = []string{"ssl_hash", "ip", "email"}
+
 // Defaults fills every unset field with its documented default.
 func (c *Config) Defaults() {
 	def := func(s *string, v string) {
@@ -22,11 +50,11 @@ func (c *Config) Defaults() {
 			*d = v
 		}
 	}
-	def(&c.DatabaseURL, "postgres://postgres@127.0.0.1:5432/irisflow?sslmode=disable")
+	def(&c.DatabaseURL, DefaultDatabaseURL)
 	if c.Migrate == nil {
 		c.Migrate = ptr(true)
 	}
-	def(&c.NATSURL, "nats://127.0.0.1:4222")
+	def(&c.NATSURL, DefaultNATSURL)
 	defInt(&c.StreamReplicas, 1)
 	def(&c.HTTPListen, "127.0.0.1:9090")
 	def(&c.Console.Listen, "127.0.0.1:8088")
@@ -39,22 +67,22 @@ func (c *Config) Defaults() {
 	defInt(&c.STOMP.Prefetch, 20)
 	defDur(&c.STOMP.HeartBeat, 5*time.Second)
 	if c.Resilient.RatePerSecond == 0 {
-		c.Resilient.RatePerSecond = 10
+		c.Resilient.RatePerSecond = DefaultRatePerSecond
 	}
 	def(&c.Iris.URL, "https://api.domaintools.com")
 	def(&c.Iris.Auth, "sha256")
 	defDur(&c.Iris.Timeout, 30*time.Second)
-	defInt(&c.Iris.PerMinute, 60)
-	defDur(&c.Enricher.CacheTTL, 24*time.Hour)
-	defDur(&c.Enricher.BatchWindow, 25*time.Millisecond)
-	defInt(&c.Enricher.Concurrency, 1000)
-	defDur(&c.Pivoter.SearchTTL, 24*time.Hour)
-	defInt(&c.Pivoter.MaxResults, 5000)
-	defInt(&c.Pivoter.MaxArtifactsPerPivot, 25)
-	defInt(&c.Pivoter.MaxArtifactsPerIncident, 100)
-	defInt(&c.Pivoter.Concurrency, 8)
-	defInt(&c.Writer.Concurrency, 8)
-	defDur(&c.Writer.AuthProbeInterval, 30*time.Second)
+	defInt(&c.Iris.PerMinute, DefaultIrisPerMinute)
+	defDur(&c.Enricher.CacheTTL, DefaultProfileTTL)
+	defDur(&c.Enricher.BatchWindow, DefaultBatchWindow)
+	defInt(&c.Enricher.Concurrency, DefaultEnricherConcurrency)
+	defDur(&c.Pivoter.SearchTTL, DefaultSearchTTL)
+	defInt(&c.Pivoter.MaxResults, DefaultMaxResults)
+	defInt(&c.Pivoter.MaxArtifactsPerPivot, DefaultMaxArtifactsPerPivot)
+	defInt(&c.Pivoter.MaxArtifactsPerIncident, DefaultMaxArtifactsPerIncident)
+	defInt(&c.Pivoter.Concurrency, DefaultPivoterConcurrency)
+	defInt(&c.Writer.Concurrency, DefaultWriterConcurrency)
+	defDur(&c.Writer.AuthProbeInterval, DefaultAuthProbeInterval)
 	c.Playbook.defaults(Playbook{})
 	for org, p := range c.Orgs {
 		p.defaults(c.Playbook)
@@ -84,20 +112,20 @@ func (p *Playbook) defaults(base Playbook) {
 			*n = v
 		}
 	}
-	pick(&p.RiskThreshold, base.RiskThreshold, 90)
-	pick(&p.PivotThreshold, base.PivotThreshold, 300)
-	pick(&p.MaxDepth, base.MaxDepth, 1)
+	pick(&p.RiskThreshold, base.RiskThreshold, DefaultRiskThreshold)
+	pick(&p.PivotThreshold, base.PivotThreshold, DefaultPivotThreshold)
+	pick(&p.MaxDepth, base.MaxDepth, DefaultMaxDepth)
 	if len(p.Tags) == 0 {
 		p.Tags = base.Tags
 	}
 	if len(p.Tags) == 0 {
-		p.Tags = []string{"phishing", "malware"}
+		p.Tags = slices.Clone(DefaultTags)
 	}
 	if len(p.PivotTypes) == 0 {
 		p.PivotTypes = base.PivotTypes
 	}
 	if len(p.PivotTypes) == 0 {
-		p.PivotTypes = []string{"ssl_hash", "ip", "email"}
+		p.PivotTypes = slices.Clone(DefaultPivotTypes)
 	}
 }
 

@@ -29,6 +29,19 @@ var AllServices = []string{ServiceBridge, ServiceEnricher, ServicePivoter, Servi
 // IRISFLOW_* variables from getenv (os.Getenv when nil), fills the defaults
 // and validates the result for the services it runs.
 func Load(path string, getenv func(string) string) (*Config, error) {
+	return load(path, getenv, nil)
+}
+
+// LoadCommand is Load for a command that runs no service (irisflow
+// history, pivots, migrate, iris): the same file and IRISFLOW_* variables
+// as irisflow run, but only what every process needs (the database, NATS)
+// is validated, not the settings of the services.
+func LoadCommand(path string, getenv func(string) string) (*Config, error) {
+	return load(path, getenv, []string{})
+}
+
+// load is Load; services, when not nil, replaces the services validated.
+func load(path string, getenv func(string) string, services []string) (*Config, error) {
 	if getenv == nil {
 		getenv = os.Getenv
 	}
@@ -47,6 +60,9 @@ func Load(path string, getenv func(string) string) (*Config, error) {
 	envErr := c.applyEnv(getenv)
 	appErr := c.applyAppConfig(path, getenv) // fills only what irisflow's own settings left empty
 	c.Defaults()
+	if services != nil {
+		c.Services = services
+	}
 	if err := errors.Join(envErr, appErr, c.Validate()); err != nil {
 		return nil, err // every problem at once
 	}

@@ -14,6 +14,10 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 )
 
+// DefaultGrace is how long in-flight handlers may finish after shutdown
+// begins, unless ConsumeOptions.Grace says otherwise.
+const DefaultGrace = 20 * time.Second
+
 // pullExpiry is how long one pull request lives (heartbeats every half).
 const pullExpiry = 3 * time.Second
 
@@ -68,7 +72,7 @@ func Consume(ctx context.Context, js jetstream.JetStream, c Consumer, h Handler,
 		o.Concurrency = 16
 	}
 	if o.Grace <= 0 {
-		o.Grace = 20 * time.Second
+		o.Grace = DefaultGrace
 	}
 	if o.IDKey == "" {
 		o.IDKey = "msg_id"

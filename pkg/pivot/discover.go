@@ -7,12 +7,13 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/irisflow/irisflow/pkg/config"
 	"github.com/irisflow/irisflow/pkg/iris"
 )
 
 // DefaultThreshold is the seed app's dt_pivot_count default: a value shared
 // by 300 domains or more is too common to be worth a pivot.
-const DefaultThreshold = 300
+const DefaultThreshold = config.DefaultPivotThreshold
 
 // Pivot is a value of a profile worth pivoting on.
 type Pivot struct {

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/irisflow/irisflow/pkg/config"
 	"github.com/irisflow/irisflow/pkg/domain"
 	"github.com/irisflow/irisflow/pkg/iris"
 	"github.com/irisflow/irisflow/pkg/store"
@@ -20,8 +21,8 @@ type Investigator interface {
 
 // Defaults of Config.
 const (
-	DefaultTTL    = 24 * time.Hour
-	DefaultWindow = 25 * time.Millisecond
+	DefaultTTL    = config.DefaultProfileTTL
+	DefaultWindow = config.DefaultBatchWindow
 	// DefaultSize is also the most domains Iris accepts in one call.
 	DefaultSize = 100
 )

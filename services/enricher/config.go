@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/irisflow/irisflow/pkg/config"
 	"github.com/irisflow/irisflow/pkg/flow"
 	"github.com/irisflow/irisflow/pkg/obs"
 	"github.com/irisflow/irisflow/pkg/profile"
@@ -20,20 +21,20 @@ type Investigator = profile.Investigator
 
 // Defaults of Config and PlaybookConfig.
 const (
-	DefaultCacheTTL       = 24 * time.Hour
-	DefaultBatchWindow    = 25 * time.Millisecond
+	DefaultCacheTTL       = config.DefaultProfileTTL
+	DefaultBatchWindow    = config.DefaultBatchWindow
 	DefaultBatchSize      = 100 // also the most Iris accepts in one call
-	DefaultConcurrency    = 1000
-	DefaultRiskThreshold  = 90
-	DefaultPivotThreshold = 300
-	DefaultPivotMaxDepth  = 1
+	DefaultConcurrency    = config.DefaultEnricherConcurrency
+	DefaultRiskThreshold  = config.DefaultRiskThreshold
+	DefaultPivotThreshold = config.DefaultPivotThreshold
+	DefaultPivotMaxDepth  = config.DefaultMaxDepth
 )
 
 // DefaultTags are the Iris tags whose presence the automatic playbook notes.
-var DefaultTags = []string{"phishing", "malware"}
+var DefaultTags = config.DefaultTags
 
 // DefaultPivotTypes are the pivots of the seed app's Auto Pivot workflow.
-var DefaultPivotTypes = []string{"ssl_hash", "ip", "email"}
+var DefaultPivotTypes = config.DefaultPivotTypes
 
 // Config configures Run.
 type Config struct {
@@ -76,7 +77,8 @@ type Config struct {
 	// PlaybookConfig), unless Orgs has an entry for the org.
 	Playbook PlaybookConfig
 	// Orgs overrides Playbook per Resilient org id; unset fields of an
-	// override take the defaults, not Playbook's values.
+	// override take Playbook's values (as pkg/config fills them), then the
+	// defaults. AutoPivot is the override's own.
 	Orgs map[int64]PlaybookConfig
 	// Ready receives the "enricher" readiness (optional).
 	Ready *obs.Readiness
@@ -119,31 +121,44 @@ type PlaybookConfig struct {
 // IsAutomatic reports whether the playbook runs on artifact events.
 func (p PlaybookConfig) IsAutomatic() bool { return p.Automatic == nil || *p.Automatic }
 
-func (p PlaybookConfig) withDefaults() PlaybookConfig {
-	if p.RiskThreshold <= 0 {
-		p.RiskThreshold = DefaultRiskThreshold
+// withDefaults fills p's unset fields from base, then from the defaults.
+func (p PlaybookConfig) withDefaults(base PlaybookConfig) PlaybookConfig {
+	if p.Automatic == nil {
+		p.Automatic = base.Automatic
+	}
+	pick := func(n *int, b, v int) {
+		if *n <= 0 {
+			*n = b
+		}
+		if *n <= 0 {
+			*n = v
+		}
+	}
+	pick(&p.RiskThreshold, base.RiskThreshold, DefaultRiskThreshold)
+	pick(&p.PivotThreshold, base.PivotThreshold, DefaultPivotThreshold)
+	pick(&p.PivotMaxDepth, base.PivotMaxDepth, DefaultPivotMaxDepth)
+	if p.Tags == nil {
+		p.Tags = base.Tags
 	}
 	if p.Tags == nil {
 		p.Tags = DefaultTags
 	}
 	if len(p.PivotTypes) == 0 {
+		p.PivotTypes = base.PivotTypes
+	}
+	if len(p.PivotTypes) == 0 {
 		p.PivotTypes = DefaultPivotTypes
-	}
-	if p.PivotThreshold <= 0 {
-		p.PivotThreshold = DefaultPivotThreshold
-	}
-	if p.PivotMaxDepth <= 0 {
-		p.PivotMaxDepth = DefaultPivotMaxDepth
 	}
 	return p
 }
 
-// playbook returns the playbook of org, with defaults.
+// playbook returns the playbook of org: its override's set fields, the
+// rest from Playbook, the rest from the defaults (as pkg/config fills them).
 func (c *Config) playbook(org int64) PlaybookConfig {
 	if p, ok := c.Orgs[org]; ok {
-		return p.withDefaults()
+		return p.withDefaults(c.Playbook)
 	}
-	return c.Playbook.withDefaults()
+	return c.Playbook.withDefaults(PlaybookConfig{})
 }
 
 // withDefaults validates c and fills in defaults.

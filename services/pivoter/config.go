@@ -9,6 +9,7 @@ import (
 
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/irisflow/irisflow/pkg/config"
 	"github.com/irisflow/irisflow/pkg/iris"
 	"github.com/irisflow/irisflow/pkg/obs"
 	"github.com/irisflow/irisflow/pkg/pivot"
@@ -84,16 +85,16 @@ type Config struct {
 
 // Defaults of Config.
 const (
-	DefaultTTL                     = 24 * time.Hour
-	DefaultMaxResults              = 5000
-	DefaultMaxArtifactsPerPivot    = 25
-	DefaultMaxArtifactsPerIncident = 100
-	DefaultMaxDepth                = 1
-	DefaultConcurrency             = 8
+	DefaultTTL                     = config.DefaultSearchTTL
+	DefaultMaxResults              = config.DefaultMaxResults
+	DefaultMaxArtifactsPerPivot    = config.DefaultMaxArtifactsPerPivot
+	DefaultMaxArtifactsPerIncident = config.DefaultMaxArtifactsPerIncident
+	DefaultMaxDepth                = config.DefaultMaxDepth
+	DefaultConcurrency             = config.DefaultPivoterConcurrency
 )
 
 // DefaultAutoTypes are the seed workflow's auto-pivot types.
-var DefaultAutoTypes = []string{"ssl_hash", "ip", "email"}
+var DefaultAutoTypes = config.DefaultPivotTypes
 
 // withDefaults fills in defaults and checks the configuration.
 func (c Config) withDefaults() (Config, error) {
@@ -108,7 +109,7 @@ func (c Config) withDefaults() (Config, error) {
 		errs = append(errs, errors.New("config: Iris is required"))
 	}
 	if c.ProfileTTL <= 0 {
-		c.ProfileTTL = DefaultTTL
+		c.ProfileTTL = config.DefaultProfileTTL
 	}
 	if c.SearchTTL <= 0 {
 		c.SearchTTL = DefaultTTL

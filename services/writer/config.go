@@ -8,6 +8,7 @@ import (
 
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/irisflow/irisflow/pkg/config"
 	"github.com/irisflow/irisflow/pkg/flow"
 	"github.com/irisflow/irisflow/pkg/obs"
 	"github.com/irisflow/irisflow/pkg/resilient"
@@ -61,11 +62,11 @@ type Config struct {
 
 // Defaults of Config.
 const (
-	DefaultRatePerSecond     = 10
-	DefaultConcurrency       = 8
-	DefaultAuthProbeInterval = 30 * time.Second
+	DefaultRatePerSecond     = config.DefaultRatePerSecond
+	DefaultConcurrency       = config.DefaultWriterConcurrency
+	DefaultAuthProbeInterval = config.DefaultAuthProbeInterval
 	DefaultReconcileSkew     = 2 * time.Minute
-	DefaultGrace             = 20 * time.Second
+	DefaultGrace             = flow.DefaultGrace
 )
 
 func (c Config) withDefaults() Config {
