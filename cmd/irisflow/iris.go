@@ -4,20 +4,22 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/irisflow/irisflow/pkg/iris"
+	"github.com/irisflow/irisflow/pkg/store"
 )
 
 func init() { addCommand(newIrisCmd) }
 
 // irisFlags are the connection flags shared by the iris subcommands.
 type irisFlags struct {
+	cf                   configFlags
 	url, user, key, auth string
+	quota                bool
 	json                 bool
 	timeout              time.Duration
 	retries              int
@@ -30,15 +32,20 @@ func newIrisCmd() *cobra.Command {
 		Short: "Talk to DomainTools Iris directly: account limits, domain profiles, pivot searches",
 		Long: `Operator commands against DomainTools Iris (or the simulator).
 
-Credentials come from --user/--key or IRISFLOW_IRIS_USER / IRISFLOW_IRIS_KEY
-(prefer the environment for the key: flags show up in process listings);
-the endpoint from --url or IRISFLOW_IRIS_URL (default ` + iris.DefaultBaseURL + `).`,
+Credentials come from --user/--key, or irisflow run's configuration (--config,
+IRISFLOW_IRIS_USER / IRISFLOW_IRIS_KEY; prefer the environment for the key: flags
+show up in process listings); the endpoint from --url or iris.url / IRISFLOW_IRIS_URL
+(default ` + iris.DefaultBaseURL + `). Every request is taken from the shared Iris
+quota in irisflow's database (the one the services take from; --quota=false goes
+without it).`,
 	}
 	pf := cmd.PersistentFlags()
-	pf.StringVar(&f.url, "url", "", "Iris base URL (default $IRISFLOW_IRIS_URL, else "+iris.DefaultBaseURL+")")
-	pf.StringVar(&f.user, "user", "", "API username (default $IRISFLOW_IRIS_USER)")
-	pf.StringVar(&f.key, "key", "", "API key (default $IRISFLOW_IRIS_KEY)")
-	pf.StringVar(&f.auth, "auth", "sha256", "authentication: sha256, sha1 (HMAC-signed) or open (key sent as is)")
+	f.cf.register(pf)
+	pf.StringVar(&f.url, "url", "", "Iris base URL (default iris.url / $IRISFLOW_IRIS_URL, else "+iris.DefaultBaseURL+")")
+	pf.StringVar(&f.user, "user", "", "API username (default iris.user / $IRISFLOW_IRIS_USER)")
+	pf.StringVar(&f.key, "key", "", "API key (default iris.key / $IRISFLOW_IRIS_KEY)")
+	pf.StringVar(&f.auth, "auth", "", "authentication: sha256, sha1 (HMAC-signed) or open (key sent as is); default iris.auth, else sha256")
+	pf.BoolVar(&f.quota, "quota", true, "take each request from the shared Iris quota in the database (iris.per_minute / per_hour / per_month)")
 	pf.BoolVar(&f.json, "json", false, "print JSON instead of a table")
 	pf.DurationVar(&f.timeout, "timeout", 2*time.Minute, "give up after this long, retries included")
 	pf.IntVar(&f.retries, "retries", 4, "retries of a failed request (503, 5xx, timeouts, network); 0 for none")
@@ -46,34 +53,60 @@ the endpoint from --url or IRISFLOW_IRIS_URL (default ` + iris.DefaultBaseURL + 
 	return cmd
 }
 
-// client builds the Iris client from flags and environment.
-func (f *irisFlags) client() (*iris.Client, error) {
-	mode, err := iris.ParseAuthMode(f.auth)
+// client builds the Iris client from the flags over irisflow run's
+// configuration, on the shared quota unless --quota=false; done releases
+// the database.
+func (f *irisFlags) client(ctx context.Context) (_ *iris.Client, done func(), err error) {
+	cfg, err := f.cf.load()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	url := irisFirstNonEmpty(f.url, os.Getenv("IRISFLOW_IRIS_URL"), iris.DefaultBaseURL)
-	user := irisFirstNonEmpty(f.user, os.Getenv("IRISFLOW_IRIS_USER"))
-	key := irisFirstNonEmpty(f.key, os.Getenv("IRISFLOW_IRIS_KEY"))
+	mode, err := iris.ParseAuthMode(irisFirstNonEmpty(f.auth, cfg.Iris.Auth))
+	if err != nil {
+		return nil, nil, err
+	}
+	user := irisFirstNonEmpty(f.user, cfg.Iris.User)
+	key := irisFirstNonEmpty(f.key, cfg.Iris.Key)
 	if user == "" || key == "" {
-		return nil, errors.New("iris: no credentials: set --user and --key, or IRISFLOW_IRIS_USER and IRISFLOW_IRIS_KEY")
+		return nil, nil, errors.New("iris: no credentials: set --user and --key, or IRISFLOW_IRIS_USER and IRISFLOW_IRIS_KEY (or iris.user / iris.key in --config)")
 	}
 	retries := f.retries
 	if retries <= 0 {
 		retries = iris.NoRetries
 	}
-	return iris.New(iris.Config{BaseURL: url, Username: user, APIKey: key, Auth: mode, MaxRetries: retries, AppName: "irisflow"})
+	done = func() {}
+	var limiter iris.Limiter
+	if f.quota {
+		st, err := store.Open(ctx, cfg.DatabaseURL)
+		if err != nil {
+			return nil, nil, fmt.Errorf("iris: the shared Iris quota: %w (the database of irisflow run: --config, --database-url, IRISFLOW_DATABASE_URL; --quota=false goes without it)", err)
+		}
+		q, err := st.Quota(ctx, store.QuotaConfig{PerMinute: cfg.Iris.PerMinute, PerHour: cfg.Iris.PerHour, PerMonth: cfg.Iris.PerMonth})
+		if err != nil {
+			st.Close()
+			return nil, nil, fmt.Errorf("iris: the shared Iris quota: %w", err)
+		}
+		limiter, done = q, st.Close
+	}
+	c, err := iris.New(iris.Config{BaseURL: irisFirstNonEmpty(f.url, cfg.Iris.URL), Username: user, APIKey: key, Auth: mode,
+		MaxRetries: retries, AppName: "irisflow", Limiter: limiter})
+	if err != nil {
+		done()
+		return nil, nil, err
+	}
+	return c, done, nil
 }
 
 // run gives fn a client and a context bounded by --timeout, and explains
 // the failures an operator can act on.
 func (f *irisFlags) run(cmd *cobra.Command, fn func(ctx context.Context, c *iris.Client) error) error {
-	c, err := f.client()
+	ctx, cancel := context.WithTimeout(cmd.Context(), f.timeout)
+	defer cancel()
+	c, done, err := f.client(ctx)
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(cmd.Context(), f.timeout)
-	defer cancel()
+	defer done()
 	return explainIrisError(fn(ctx, c))
 }
 

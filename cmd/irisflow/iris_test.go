@@ -10,7 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/irisflow/irisflow/pkg/config"
 	"github.com/irisflow/irisflow/pkg/iris"
+	"github.com/irisflow/irisflow/pkg/store"
 	irissim "github.com/irisflow/irisflow/sim/iris"
 )
 
@@ -50,8 +52,10 @@ func runIris(t *testing.T, args ...string) (string, error) {
 	return out.String(), err
 }
 
+// creds are the connection flags of the simulator, without the shared
+// quota (TestIrisCommandUsesSharedQuota covers it).
 func creds(url string, extra ...string) []string {
-	return append([]string{"--url", url, "--user", irisTestUser, "--key", irisTestKey}, extra...)
+	return append([]string{"--url", url, "--user", irisTestUser, "--key", irisTestKey, "--quota=false"}, extra...)
 }
 
 func TestIrisInvestigateCommand(t *testing.T) {
@@ -168,13 +172,13 @@ func TestIrisCommandErrors(t *testing.T) {
 		want error
 		hint string
 	}{
-		{"bad key", []string{"investigate", "--url", url, "--user", irisTestUser, "--key", "wrong", "int-chase.com"}, iris.ErrAuth, "check the API username and key"},
+		{"bad key", []string{"investigate", "--url", url, "--user", irisTestUser, "--key", "wrong", "--quota=false", "int-chase.com"}, iris.ErrAuth, "check the API username and key"},
 		{"quota", nil, iris.ErrUnavailable, "rate limiting"},
 		{"network", append([]string{"investigate", "--retries", "0"}, creds(deadURL, "int-chase.com")...), iris.ErrNetwork, "could not get an answer"},
 		{"bad filter", append([]string{"pivot", "ip", "192.0.2.1", "--filter", "tld"}, creds(url)...), nil, "not name=value"},
 		{"unknown pivot", append([]string{"pivot", "risk_score", "90"}, creds(url)...), iris.ErrBadRequest, "unknown or reserved"},
 		{"bad auth mode", append([]string{"account", "--auth", "md5"}, creds(url)...), nil, "unknown auth mode"},
-		{"no credentials", []string{"account", "--url", url, "--user", "", "--key", ""}, nil, "no credentials"},
+		{"no credentials", []string{"account", "--url", url, "--user", "", "--key", "", "--quota=false"}, nil, "no credentials"},
 	}
 	for _, tt := range tests {
 		var err error
@@ -210,8 +214,35 @@ func TestIrisCommandEnv(t *testing.T) {
 	t.Setenv("IRISFLOW_IRIS_URL", url)
 	t.Setenv("IRISFLOW_IRIS_USER", irisTestUser)
 	t.Setenv("IRISFLOW_IRIS_KEY", irisTestKey)
-	out, err := runIris(t, "investigate", "int-chase.com")
+	out, err := runIris(t, "investigate", "int-chase.com", "--quota=false")
 	if err != nil || !strings.Contains(out, "int-chase.com") {
 		t.Fatalf("%v\n%s", err, out)
+	}
+}
+
+// The iris commands take their requests from the shared Iris quota in
+// irisflow's database, as the services do: one token per request.
+func TestIrisCommandUsesSharedQuota(t *testing.T) {
+	t.Parallel()
+	s, url := startIrisSim(t)
+	dbURL, st := testDatabase(t)
+	args := []string{"--url", url, "--user", irisTestUser, "--key", irisTestKey, "--database-url", dbURL}
+	if out, err := runIris(t, append([]string{"investigate", "int-chase.com"}, args...)...); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	q, err := st.Quota(context.Background(), store.QuotaConfig{PerMinute: config.DefaultIrisPerMinute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	state, err := q.State(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if used := state.Capacity - state.Tokens; used < 0.5 || s.Counters().Requests != 1 {
+		t.Errorf("quota %+v after %d Iris request(s): no token taken", state, s.Counters().Requests)
+	}
+	if _, err := runIris(t, append([]string{"investigate", "int-chase.com"}, "--url", url, "--user", irisTestUser, "--key", irisTestKey,
+		"--database-url", "postgres://nobody@127.0.0.1:1/none?sslmode=disable")...); err == nil || !strings.Contains(err.Error(), "--quota=false") {
+		t.Errorf("no database: %v, want the quota named with how to go without it", err)
 	}
 }
