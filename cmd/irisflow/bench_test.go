@@ -225,8 +225,10 @@ func TestBenchTinyRunPerMode(t *testing.T) {
 	for _, mode := range benchModes {
 		t.Run(mode, func(t *testing.T) {
 			t.Parallel()
+			// --drain 2m: an auto-pivot's final reply comes once its writes
+			// have landed (REST at 10/s per org), so finals may be far apart.
 			out, err := executeWithin(t, 4*time.Minute, "bench", "--mode", mode, "--invocations", "50", "--distinct", "20",
-				"--json", "--progress", "off", "--database-url", testenv.Postgres(t))
+				"--json", "--progress", "off", "--drain", "2m", "--database-url", testenv.Postgres(t))
 			if err != nil {
 				t.Fatalf("bench --mode %s: %v\n%s", mode, err, out)
 			}
