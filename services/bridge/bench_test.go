@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"strconv"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -200,8 +201,14 @@ func benchBridgeStopped(b *testing.B) (js jetstream.JetStream, tgt benchTarget, 
 		b.Fatal(err)
 	}
 	done := make(chan error, 1)
-	start = func() { go func() { done <- bb.run(ctx) }() }
-	return js, tgt, start, func() { cancel(); <-done }
+	var started atomic.Bool
+	start = func() { started.Store(true); go func() { done <- bb.run(ctx) }() }
+	return js, tgt, start, func() {
+		cancel()
+		if started.Load() { // a benchmark that failed before start has no bridge to wait for
+			<-done
+		}
+	}
 }
 
 func waitCount(b *testing.B, js jetstream.JetStream, stream string, n int) {
