@@ -163,31 +163,17 @@ func (c *Config) playbook(org int64) PlaybookConfig {
 
 // withDefaults validates c and fills in defaults.
 func (c Config) withDefaults() (Config, error) {
-	var errs []error
-	if c.JS == nil {
-		errs = append(errs, errors.New("config: JS is required"))
-	}
-	if c.Store == nil {
-		errs = append(errs, errors.New("config: Store is required"))
-	}
-	if c.Iris == nil {
-		errs = append(errs, errors.New("config: Iris is required"))
-	}
-	if c.CacheTTL <= 0 {
-		c.CacheTTL = DefaultCacheTTL
-	}
-	if c.BatchWindow <= 0 {
-		c.BatchWindow = DefaultBatchWindow
-	}
+	errs := config.Missing(config.Required{Field: "JS", Missing: c.JS == nil},
+		config.Required{Field: "Store", Missing: c.Store == nil}, config.Required{Field: "Iris", Missing: c.Iris == nil})
+	config.Positive(&c.CacheTTL, DefaultCacheTTL)
+	config.Positive(&c.BatchWindow, DefaultBatchWindow)
 	if c.BatchMaxWait < c.BatchWindow {
 		c.BatchMaxWait = 40 * c.BatchWindow
 	}
 	if c.BatchSize <= 0 || c.BatchSize > DefaultBatchSize {
 		c.BatchSize = DefaultBatchSize
 	}
-	if c.Concurrency <= 0 {
-		c.Concurrency = DefaultConcurrency
-	}
+	config.Positive(&c.Concurrency, DefaultConcurrency)
 	if maxPending := flow.EnricherConsumer.Config.MaxAckPending; c.Concurrency > maxPending {
 		c.Concurrency = maxPending
 	}

@@ -98,27 +98,13 @@ var DefaultAutoTypes = config.DefaultPivotTypes
 
 // withDefaults fills in defaults and checks the configuration.
 func (c Config) withDefaults() (Config, error) {
-	var errs []error
-	if c.JS == nil {
-		errs = append(errs, errors.New("config: JS is required"))
-	}
-	if c.Store == nil {
-		errs = append(errs, errors.New("config: Store is required"))
-	}
-	if c.Iris == nil {
-		errs = append(errs, errors.New("config: Iris is required"))
-	}
-	if c.ProfileTTL <= 0 {
-		c.ProfileTTL = config.DefaultProfileTTL
-	}
-	if c.SearchTTL <= 0 {
-		c.SearchTTL = DefaultTTL
-	}
+	errs := config.Missing(config.Required{Field: "JS", Missing: c.JS == nil},
+		config.Required{Field: "Store", Missing: c.Store == nil}, config.Required{Field: "Iris", Missing: c.Iris == nil})
+	config.Positive(&c.ProfileTTL, config.DefaultProfileTTL)
+	config.Positive(&c.SearchTTL, DefaultTTL)
 	// The store counts ages in microseconds and reads 0 as "any age".
 	c.ProfileTTL, c.SearchTTL = max(c.ProfileTTL, time.Microsecond), max(c.SearchTTL, time.Microsecond)
-	if c.Threshold <= 0 {
-		c.Threshold = pivot.DefaultThreshold
-	}
+	config.Positive(&c.Threshold, pivot.DefaultThreshold)
 	if len(c.AutoTypes) == 0 {
 		c.AutoTypes = DefaultAutoTypes
 	}
@@ -132,21 +118,11 @@ func (c Config) withDefaults() (Config, error) {
 		types = append(types, p)
 	}
 	c.AutoTypes = types
-	if c.MaxResults <= 0 {
-		c.MaxResults = DefaultMaxResults
-	}
-	if c.MaxArtifactsPerPivot <= 0 {
-		c.MaxArtifactsPerPivot = DefaultMaxArtifactsPerPivot
-	}
-	if c.MaxArtifactsPerIncident <= 0 {
-		c.MaxArtifactsPerIncident = DefaultMaxArtifactsPerIncident
-	}
-	if c.MaxDepth <= 0 {
-		c.MaxDepth = DefaultMaxDepth
-	}
-	if c.Concurrency <= 0 {
-		c.Concurrency = DefaultConcurrency
-	}
+	config.Positive(&c.MaxResults, DefaultMaxResults)
+	config.Positive(&c.MaxArtifactsPerPivot, DefaultMaxArtifactsPerPivot)
+	config.Positive(&c.MaxArtifactsPerIncident, DefaultMaxArtifactsPerIncident)
+	config.Positive(&c.MaxDepth, DefaultMaxDepth)
+	config.Positive(&c.Concurrency, DefaultConcurrency)
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}

@@ -70,21 +70,11 @@ const (
 )
 
 func (c Config) withDefaults() Config {
-	if c.RatePerSecond <= 0 {
-		c.RatePerSecond = DefaultRatePerSecond
-	}
-	if c.Concurrency <= 0 {
-		c.Concurrency = DefaultConcurrency
-	}
-	if c.AuthProbeInterval <= 0 {
-		c.AuthProbeInterval = DefaultAuthProbeInterval
-	}
-	if c.ReconcileSkew <= 0 {
-		c.ReconcileSkew = DefaultReconcileSkew
-	}
-	if c.Grace <= 0 {
-		c.Grace = DefaultGrace
-	}
+	config.Positive(&c.RatePerSecond, DefaultRatePerSecond)
+	config.Positive(&c.Concurrency, DefaultConcurrency)
+	config.Positive(&c.AuthProbeInterval, DefaultAuthProbeInterval)
+	config.Positive(&c.ReconcileSkew, DefaultReconcileSkew)
+	config.Positive(&c.Grace, DefaultGrace)
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}
