@@ -173,12 +173,19 @@ func (b *bridge) handleFrame(ctx context.Context, conn *link, m *stomp.Message) 
 	}
 
 	inv, err := translate(headers, m.Body, b.cfg.FunctionKinds)
+	if err == nil && len(m.Body) >= b.pub.MaxPayload() {
+		err = tooLarge(len(m.Body), b.pub.MaxPayload()) // its envelope cannot fit: not even tried
+	}
 	if err != nil {
 		b.rejectFrame(ctx, conn, m, headers, err, log)
 		return
 	}
 	log = log.With("org", inv.Org, "kind", inv.Kind, "function", inv.Function)
 	if err := retry(ctx, func() error { return b.pub.Invocation(ctx, inv) }); err != nil {
+		if flow.TooLarge(err) { // never publishable: answered, not retried for ever
+			b.rejectFrame(ctx, conn, m, headers, tooLarge(len(m.Body), b.pub.MaxPayload()), log)
+			return
+		}
 		log.Warn("publish failed; leaving the frame un-ACKed", "err", err)
 		return
 	}
@@ -207,7 +214,7 @@ func (b *bridge) redelivered(ctx context.Context, conn *link, m *stomp.Message, 
 }
 
 // rejectFrame dead-letters a frame that is not work, answers it with an
-// error reply when it names a reply-to, and ACKs it.
+// error reply when it names a reply-to and a correlation-id, and ACKs it.
 func (b *bridge) rejectFrame(ctx context.Context, conn *link, m *stomp.Message, headers map[string]string, cause error, log *slog.Logger) {
 	reason := cause.Error()
 	log.Warn("frame rejected", "reason", reason)
@@ -224,11 +231,14 @@ func (b *bridge) rejectFrame(ctx context.Context, conn *link, m *stomp.Message, 
 		safe[k] = v
 	}
 	dl := &flow.DeadLetter{ID: id, Source: "STOMP", Service: "bridge", Reason: reason, Headers: safe, Data: m.Body, Subject: h.Destination}
+	if len(m.Body) >= b.pub.MaxPayload() {
+		dl.Fit(b.pub.MaxPayload())
+	}
 	if err := retry(ctx, func() error { return b.pub.DeadLetter(ctx, dl) }); err != nil {
 		log.Warn("dead letter not stored; leaving the frame un-ACKed", "err", err)
 		return
 	}
-	if h.ReplyTo != "" {
+	if h.ReplyTo != "" && h.CorrelationID != "" {
 		org, _ := h.Org()
 		reply := &flow.Reply{
 			InvocationID: id,
@@ -252,12 +262,18 @@ func (b *bridge) rejectFrame(ctx context.Context, conn *link, m *stomp.Message, 
 	}
 }
 
-// retry runs f until it succeeds or ctx is done, backing off 50ms…5s.
+// tooLarge rejects a frame whose envelope cannot be published.
+func tooLarge(size, limit int) error {
+	return reject("message of %d bytes is over the %d-byte limit of a NATS message", size, limit)
+}
+
+// retry runs f until it succeeds or ctx is done, backing off 50ms…5s; a
+// message over NATS's max payload is not retried.
 func retry(ctx context.Context, f func() error) error {
 	for n := 0; ; n++ {
 		err := f()
-		if err == nil {
-			return nil
+		if err == nil || flow.TooLarge(err) {
+			return err
 		}
 		select {
 		case <-ctx.Done():

@@ -26,6 +26,13 @@ func translate(headers map[string]string, body []byte, overrides map[string]stri
 	if h.MessageID == "" {
 		return nil, reject("frame without message-id")
 	}
+	// Without both no reply can reach the caller: not processed at all.
+	if h.ReplyTo == "" {
+		return nil, reject("frame without reply-to: no reply could reach the caller")
+	}
+	if h.CorrelationID == "" {
+		return nil, reject("frame without correlation-id: no reply could be matched to the call")
+	}
 	org, err := h.Org()
 	if err != nil {
 		return nil, reject("%v", err)
