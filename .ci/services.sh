@@ -108,6 +108,20 @@ if [ -z "${IRISFLOW_NO_CHROMIUM:-}" ] && ! command -v chromium >/dev/null 2>&1; 
 	apt_install chromium
 fi
 
+# promtool (the tests check the /metrics exposition with `promtool check
+# metrics`): taken out of Debian's prometheus package without installing the
+# package, whose server would start on 9090, irisflow's default listener.
+if ! command -v promtool >/dev/null 2>&1; then
+	need_root "installing promtool"
+	if [ -z "$apt_updated" ]; then apt-get update -qq; apt_updated=1; fi
+	echo "services: installing promtool (from Debian's prometheus package)"
+	tmp=$(mktemp -d) && chmod 755 "$tmp" # apt-get download runs as _apt
+	(cd "$tmp" && apt-get download -qq prometheus && dpkg-deb -x prometheus_*.deb x) &&
+		install -m 0755 "$tmp/x/usr/bin/promtool" /usr/local/bin/promtool
+	rm -rf "$tmp"
+	command -v promtool >/dev/null 2>&1 || die "promtool could not be installed"
+fi
+
 if [ -n "${IRISFLOW_TEST_DATABASE_URL:-}" ]; then
 	echo "services: using IRISFLOW_TEST_DATABASE_URL"
 else

@@ -52,6 +52,9 @@ type Deps struct {
 	Resilient func(org int64) (*resilient.Client, error)
 	// Ready is the readiness registry /readyz reports.
 	Ready *obs.Readiness
+	// Metrics is the process's Prometheus registry /metrics serves; the
+	// clients Open builds count into it (metrics.go).
+	Metrics *obs.Metrics
 	// Version is reported to Iris (app_version) and in metrics.
 	Version string
 
@@ -81,6 +84,7 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, opts ...Opt
 	for _, o := range opts {
 		o(d)
 	}
+	d.Metrics = obs.NewMetrics(d.Version)
 	defer func() {
 		if err != nil {
 			d.Close()
@@ -103,6 +107,9 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, opts ...Opt
 	}
 	if err := d.connectNATS(ctx); err != nil {
 		return nil, err
+	}
+	if err := d.Metrics.Register(newConsumerCollector(d.JS)); err != nil {
+		return nil, fmt.Errorf("deps: metrics: %w", err)
 	}
 	if cfg.Runs(config.ServiceEnricher) || cfg.Runs(config.ServicePivoter) {
 		if err := d.openIris(ctx); err != nil {
@@ -159,7 +166,8 @@ func (d *Deps) openIris(ctx context.Context) error {
 		return fmt.Errorf("deps: iris.auth: %w", err)
 	}
 	if d.Iris, err = iris.New(iris.Config{BaseURL: c.URL, Username: c.User, APIKey: c.Key, Auth: mode, Timeout: c.Timeout,
-		Limiter: d.Quota, AppName: "irisflow", AppVersion: d.Version, Logger: d.Log}); err != nil {
+		Limiter: d.Metrics.Quota(d.Quota), Observe: d.Metrics.IrisRequest,
+		AppName: "irisflow", AppVersion: d.Version, Logger: d.Log}); err != nil {
 		return fmt.Errorf("deps: %w", err)
 	}
 	d.checkIrisAccount(ctx)
@@ -185,7 +193,8 @@ func (d *Deps) resilientClients() func(org int64) (*resilient.Client, error) {
 		c, err := resilient.NewClient(resilient.ClientConfig{BaseURL: cfg.Resilient.URL, Org: org,
 			APIKeyID: cfg.Resilient.APIKeyID, APIKeySecret: cfg.Resilient.APIKeySecret,
 			Email: cfg.Resilient.Email, Password: cfg.Resilient.Password,
-			CAFile: cfg.Resilient.CAFile, Insecure: cfg.Resilient.Insecure, Logger: d.Log})
+			CAFile: cfg.Resilient.CAFile, Insecure: cfg.Resilient.Insecure, Logger: d.Log,
+			Observe: d.Metrics.ResilientRequest})
 		if err != nil {
 			return nil, fmt.Errorf("resilient client of org %d: %w", org, err)
 		}

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/irisflow/irisflow/pkg/obs"
@@ -42,7 +43,11 @@ func (d *Deps) Run(ctx context.Context, services ...Service) error {
 		d.mu.Lock()
 		d.httpAddr = l.Addr().String()
 		d.mu.Unlock()
-		srv := &http.Server{Handler: obs.Handler(d.Ready, nil), ReadHeaderTimeout: 5 * time.Second}
+		var reg prometheus.Gatherer // the default one for a Deps not from Open
+		if d.Metrics != nil {
+			reg = d.Metrics.Registry()
+		}
+		srv := &http.Server{Handler: obs.Handler(d.Ready, reg), ReadHeaderTimeout: 5 * time.Second}
 		g.Go(func() error {
 			if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
 				return fmt.Errorf("http: %w", err)

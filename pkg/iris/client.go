@@ -62,6 +62,10 @@ type Config struct {
 	// Logger receives debug logs (never the key or signature); default
 	// slog.Default().
 	Logger *slog.Logger
+	// Observe, when set, is told of every HTTP request: the endpoint path,
+	// the status (0 when no answer came), the duration and the domains
+	// asked for (metrics; obs.Metrics.IrisRequest).
+	Observe func(endpoint string, status int, d time.Duration, domains int)
 }
 
 // NoRetries as Config.MaxRetries disables retries.
@@ -215,7 +219,7 @@ func (c *Client) once(ctx context.Context, method, endpoint string, params url.V
 	req.Header.Set("Accept", "application/json")
 	c.requests.Add(1)
 	c.log.DebugContext(ctx, "iris: request", "endpoint", endpoint, "method", method, "domains", domains, "attempt", attempt)
-	resp, err := c.http.Do(req)
+	resp, err := c.send(req, endpoint, domains)
 	if err != nil {
 		return nil, transportError(ctx, rctx, endpoint, err)
 	}
@@ -232,6 +236,20 @@ func (c *Client) once(ctx context.Context, method, endpoint string, params url.V
 		return body, nil
 	}
 	return nil, statusError(endpoint, resp.StatusCode, body)
+}
+
+// send does the HTTP exchange and tells Config.Observe of it.
+func (c *Client) send(req *http.Request, endpoint string, domains int) (*http.Response, error) {
+	start := time.Now()
+	resp, err := c.http.Do(req)
+	if c.cfg.Observe != nil {
+		status := 0
+		if err == nil {
+			status = resp.StatusCode
+		}
+		c.cfg.Observe(endpoint, status, time.Since(start), domains)
+	}
+	return resp, err
 }
 
 // statusError builds the error for a non-200 answer, taking the message

@@ -61,6 +61,10 @@ type Config struct {
 	// Observe, when set, sees the outcome of every Iris call (for
 	// readiness: a success after an auth failure).
 	Observe func(error)
+	// CacheLookup, when set, is told of every lookup: answered by the
+	// store (hit, with the stored profile's age) or not (a miss, also a
+	// forced refresh) — metrics; obs.Metrics.CacheLookup.
+	CacheLookup func(hit bool, age time.Duration)
 	// Now is the clock of answers' FetchedAt and Age. Default time.Now.
 	Now func() time.Time
 	// Logger defaults to slog.Default().
@@ -165,6 +169,12 @@ func (p *Profiler) One(ctx context.Context, domain string, force bool) (Answer, 
 // Close waits for the batches in flight.
 func (p *Profiler) Close() { p.batcher.wait() }
 
+func (p *Profiler) cacheLookup(hit bool, age time.Duration) {
+	if p.cfg.CacheLookup != nil {
+		p.cfg.CacheLookup(hit, age)
+	}
+}
+
 // resolve answers one batch: cache, then Iris for the cold domains.
 func (p *Profiler) resolve(ctx context.Context, batch []lookupKey) (map[lookupKey]outcome, error) {
 	out := make(map[lookupKey]outcome, len(batch))
@@ -188,9 +198,11 @@ func (p *Profiler) resolve(ctx context.Context, batch []lookupKey) (map[lookupKe
 		if sp, ok := cached[k.domain]; ok && !k.force {
 			if a, err := FromStore(sp, now); err == nil {
 				out[k] = outcome{res: a}
+				p.cacheLookup(true, a.Age)
 				continue
 			} // an unusable cache row: ask Iris again
 		}
+		p.cacheLookup(false, 0)
 		if !coldSeen[k.domain] {
 			coldSeen[k.domain] = true
 			cold = append(cold, k.domain)

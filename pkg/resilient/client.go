@@ -55,6 +55,10 @@ type ClientConfig struct {
 	// Logger receives debug lines (method, path, status; never credentials).
 	// Default slog.Default().
 	Logger *slog.Logger
+	// Observe, when set, is told of every HTTP request: method, path, the
+	// status (0 when no answer came) and the duration (metrics;
+	// obs.Metrics.ResilientRequest).
+	Observe func(method, path string, status int, d time.Duration)
 }
 
 // Client calls SOAR's REST API in one org.
@@ -243,6 +247,13 @@ func (c *Client) send(ctx context.Context, method, path string, body []byte, out
 	}
 	start := time.Now()
 	resp, err := c.hc.Do(req)
+	if c.cfg.Observe != nil {
+		status := 0
+		if err == nil {
+			status = resp.StatusCode
+		}
+		c.cfg.Observe(method, path, status, time.Since(start))
+	}
 	if err != nil {
 		c.log.DebugContext(ctx, "resilient request failed", "method", method, "path", path, "error", err)
 		return transportError(method, path, err)

@@ -142,6 +142,7 @@ func (b *bridge) connectLoop(ctx context.Context) *link {
 			return nil
 		}
 		conn, err := b.dialer.dial(ctx)
+		b.cfg.Metrics.StompConnect("frames", err)
 		if err != nil {
 			d := bo.next()
 			b.log.Warn("broker unreachable; retrying", "err", err, "in", d)
@@ -190,6 +191,7 @@ func (b *bridge) replyConnLoop(ctx context.Context) {
 	bo := backoff{min: b.cfg.ReconnectMin, max: b.cfg.ReconnectMax}
 	for ctx.Err() == nil {
 		conn, err := b.dialer.dialReplies(ctx, b.receiptTimeout)
+		b.cfg.Metrics.StompConnect("replies", err)
 		if err != nil {
 			d := bo.next()
 			b.log.Warn("broker unreachable for replies; retrying", "err", err, "in", d)

@@ -73,6 +73,8 @@ type Config struct {
 	// Ready receives the bridge's readiness (component "bridge"): ready while
 	// subscribed to every destination with the reply connection up. Optional.
 	Ready *obs.Readiness
+	// Metrics counts connections, frames, replies and their RECEIPT times. Optional.
+	Metrics *obs.Metrics
 	// Logger defaults to slog.Default().
 	Logger *slog.Logger
 }

@@ -15,7 +15,7 @@ func FromConfig(cfg *config.Config, d *deps.Deps) Config {
 		StompURL: cfg.STOMP.URL, CAFile: cfg.STOMP.CAFile, InsecureSkipVerify: cfg.STOMP.InsecureSkipVerify,
 		Login: cfg.Resilient.APIKeyID, Passcode: cfg.Resilient.APIKeySecret,
 		Prefetch: cfg.STOMP.Prefetch, HeartBeat: cfg.STOMP.HeartBeat, FunctionKinds: cfg.Functions,
-		NATS: d.JS, Streams: flow.StreamOptions{Replicas: cfg.StreamReplicas}, Logger: d.Log, Ready: d.Ready,
+		NATS: d.JS, Streams: flow.StreamOptions{Replicas: cfg.StreamReplicas}, Logger: d.Log, Ready: d.Ready, Metrics: d.Metrics,
 	}
 	if c.Login == "" { // no API key: the email and password log in, as in resilient-circuits
 		c.Login, c.Passcode = cfg.Resilient.Email, cfg.Resilient.Password

@@ -200,6 +200,7 @@ func (b *bridge) handleFrame(ctx context.Context, conn *link, m *stomp.Message) 
 		log.Warn("ACK failed; the broker will redeliver the frame", "err", err)
 		return
 	}
+	b.cfg.Metrics.FrameIn("published")
 	log.Debug("frame handed to FN")
 }
 
@@ -210,7 +211,9 @@ func (b *bridge) redelivered(ctx context.Context, conn *link, m *stomp.Message, 
 	log.Info("redelivered frame already handled; not publishing again", "state", rec.State, "has_final", rec.Final != nil)
 	if err := conn.Ack(m); err != nil {
 		log.Warn("ACK failed; the broker will redeliver the frame", "err", err)
+		return
 	}
+	b.cfg.Metrics.FrameIn("duplicate")
 }
 
 // rejectFrame dead-letters a frame that is not work, answers it with an
@@ -259,7 +262,9 @@ func (b *bridge) rejectFrame(ctx context.Context, conn *link, m *stomp.Message, 
 	}
 	if err := conn.Ack(m); err != nil {
 		log.Warn("ACK failed; the broker will redeliver the frame", "err", err)
+		return
 	}
+	b.cfg.Metrics.FrameIn("rejected")
 }
 
 // tooLarge rejects a frame whose envelope cannot be published.

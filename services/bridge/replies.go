@@ -102,8 +102,12 @@ func (b *bridge) sendReply(ctx context.Context, msg jetstream.Msg) error {
 		if conn == nil {
 			return &flow.RetryAfter{Err: ErrDisconnected, Delay: replyRetry}
 		}
+		start := time.Now()
+		b.cfg.Metrics.RepliesInFlight(1)
 		err := conn.send(ctx, r.ReplyTo, "application/json", r.Message, headers...)
+		b.cfg.Metrics.RepliesInFlight(-1)
 		if err == nil {
+			b.cfg.Metrics.ReplySent(r.Final, time.Since(start))
 			break
 		}
 		if ctx.Err() != nil {

@@ -51,6 +51,9 @@ type Config struct {
 	Grace time.Duration
 	// Ready receives the writer's readiness (component "writer"). Optional.
 	Ready *obs.Readiness
+	// Metrics counts the writes by kind and outcome and the ledger
+	// reconciliations. Optional.
+	Metrics *obs.Metrics
 	// Logger defaults to slog.Default().
 	Logger *slog.Logger
 

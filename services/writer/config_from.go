@@ -13,6 +13,6 @@ func FromConfig(cfg *config.Config, d *deps.Deps) Config {
 		JS: d.JS, Store: d.Store, Clients: d.Resilient,
 		RatePerSecond: cfg.Resilient.RatePerSecond, Concurrency: cfg.Writer.Concurrency,
 		AuthProbeInterval: cfg.Writer.AuthProbeInterval,
-		Ready:             d.Ready, Logger: d.Log,
+		Ready:             d.Ready, Metrics: d.Metrics, Logger: d.Log,
 	}
 }

@@ -116,6 +116,7 @@ func (w *writer) handle(ctx context.Context, msg jetstream.Msg) error {
 		}
 		switch classify(err) {
 		case unauthorized:
+			w.cfg.Metrics.Write(string(cmd.Kind), "paused")
 			incident := cmd.IncidentID
 			w.gate.trip(cmd.Org, authStatus(err), func(ctx context.Context) error {
 				_, err := c.GetIncident(ctx, incident)
@@ -123,8 +124,10 @@ func (w *writer) handle(ctx context.Context, msg jetstream.Msg) error {
 			})
 			continue // wait for the credentials, then start over
 		case permanent:
+			w.cfg.Metrics.Write(string(cmd.Kind), "failed")
 			return w.fail(ctx, log, cmd, err)
 		default:
+			w.cfg.Metrics.Write(string(cmd.Kind), "retried")
 			return retryLater(err) // flow.Consume logs it, once
 		}
 	}
@@ -141,6 +144,7 @@ func (w *writer) apply(ctx context.Context, log *slog.Logger, c *resilient.Clien
 	switch st {
 	case stepDone:
 		log.Debug("write already applied; nothing to do", "object_id", deref(e.ObjectID), "attempts", e.Attempts)
+		w.cfg.Metrics.Write(string(cmd.Kind), "duplicate")
 		return nil
 	case stepReconcile:
 		if err := w.limits.wait(ctx, cmd.Org); err != nil {
@@ -148,13 +152,20 @@ func (w *writer) apply(ctx context.Context, log *slog.Logger, c *resilient.Clien
 		}
 		id, found, err := reconcile(ctx, c, cmd, e.PendingSince, w.cfg.ReconcileSkew)
 		if err != nil {
+			w.cfg.Metrics.Reconciled("failed")
 			return fmt.Errorf("reconcile: %w", err)
 		}
+		result := "absent" // written again below
+		if found {
+			result = "found"
+		}
+		w.cfg.Metrics.Reconciled(result)
 		if found {
 			if err := w.applied(ctx, log, cmd, id); err != nil {
 				return err
 			}
 			log.Info("write found in resilient from an earlier attempt; not written again", "object_id", id, "attempts", e.Attempts)
+			w.cfg.Metrics.Write(string(cmd.Kind), "found")
 			return nil
 		}
 	}
@@ -174,6 +185,7 @@ func (w *writer) apply(ctx context.Context, log *slog.Logger, c *resilient.Clien
 		return err
 	}
 	log.Info("write applied", "object_id", id, "attempts", e.Attempts, "reconciled", st == stepReconcile)
+	w.cfg.Metrics.Write(string(cmd.Kind), "written")
 	return nil
 }
 
