@@ -51,6 +51,8 @@ type Config struct {
 	// (optional). When set, a message whose lookup failed while Iris's
 	// pause is in force is retried when the pause ends.
 	Quota *store.Quota
+	// Metrics counts the profile cache's hits, misses and ages (optional).
+	Metrics *obs.Metrics
 	// CacheTTL is how long a stored profile answers without asking Iris.
 	// Default 24h (DefaultCacheTTL).
 	CacheTTL time.Duration

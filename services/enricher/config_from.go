@@ -13,7 +13,7 @@ func FromConfig(cfg *config.Config, d *deps.Deps) Config {
 		JS: d.JS, Store: d.Store, Quota: d.Quota,
 		CacheTTL: cfg.Enricher.CacheTTL, BatchWindow: cfg.Enricher.BatchWindow, Concurrency: cfg.Enricher.Concurrency,
 		Playbook: PlaybookFromConfig(cfg.Playbook), Orgs: make(map[int64]PlaybookConfig, len(cfg.Orgs)),
-		Ready: d.Ready, Logger: d.Log, Version: d.Version,
+		Ready: d.Ready, Metrics: d.Metrics, Logger: d.Log, Version: d.Version,
 	}
 	if d.Iris != nil { // a nil *iris.Client would be a non-nil Investigator
 		c.Iris = d.Iris

@@ -61,7 +61,7 @@ func newService(ctx context.Context, cfg Config) (*service, error) {
 	// messages finishing during the shutdown grace still get their answers.
 	s.profiler, err = profile.New(context.WithoutCancel(ctx), profile.Config{Store: cfg.Store, Iris: cfg.Iris,
 		TTL: cfg.CacheTTL, Window: cfg.BatchWindow, MaxWait: cfg.BatchMaxWait, Size: cfg.BatchSize,
-		Arrivals: &s.coming, Observe: s.workers.IrisAnswered, Now: cfg.Now, Logger: s.log})
+		Arrivals: &s.coming, Observe: s.workers.IrisAnswered, CacheLookup: cfg.Metrics.CacheLookup, Now: cfg.Now, Logger: s.log})
 	if err != nil {
 		return nil, fmt.Errorf("enricher: %w", err)
 	}
