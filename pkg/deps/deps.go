@@ -85,6 +85,7 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, opts ...Opt
 		o(d)
 	}
 	d.Metrics = obs.NewMetrics(d.Version)
+	d.Metrics.WatchReadiness(d.Ready)
 	defer func() {
 		if err != nil {
 			d.Close()

@@ -2,6 +2,8 @@ package obs
 
 import (
 	"context"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -19,7 +21,8 @@ import (
 // A nil *Metrics ignores every call, so components take one optionally.
 // docs/operations.md describes each metric.
 type Metrics struct {
-	reg *prometheus.Registry
+	reg        *prometheus.Registry
+	collectors []prometheus.Collector // irisflow's own, for Names
 
 	irisRequests *prometheus.CounterVec
 	irisDuration *prometheus.HistogramVec
@@ -46,44 +49,42 @@ type Metrics struct {
 // NewMetrics builds the registry of a process running version.
 func NewMetrics(version string) *Metrics {
 	reg := prometheus.NewRegistry()
-	f := factory{reg}
-	m := &Metrics{
-		reg: reg,
-		irisRequests: f.counterVec("irisflow_iris_requests_total",
-			"Iris HTTP requests by endpoint and status (\"error\": no answer).", "endpoint", "status"),
-		irisDuration: f.histogramVec("irisflow_iris_request_duration_seconds",
-			"Iris request latency by endpoint.", prometheus.ExponentialBuckets(0.05, 2, 10), "endpoint"),
-		irisDomains: f.histogram("irisflow_iris_domains_per_request",
-			"Domains asked for in one Iris Investigate request (≤100).", []float64{1, 2, 5, 10, 25, 50, 75, 100}),
-		quotaTaken: f.counter("irisflow_iris_quota_tokens_taken_total",
-			"Requests the shared Iris quota let through."),
-		quotaWait: f.histogram("irisflow_iris_quota_wait_seconds",
-			"Time a request waited for the shared Iris quota.", []float64{0.001, 0.01, 0.1, 0.5, 1, 5, 15, 60, 300}),
-		quotaPauses: f.counter("irisflow_iris_quota_pauses_total",
-			"Pauses of every replica because Iris answered 503."),
-		cacheLookups: f.counterVec("irisflow_profile_cache_lookups_total",
-			"Profile cache lookups by result (hit, miss).", "result"),
-		cacheAge: f.histogram("irisflow_profile_cache_age_seconds",
-			"Age of the stored profiles that answered a lookup.", []float64{60, 600, 3600, 4 * 3600, 12 * 3600, 24 * 3600, 7 * 24 * 3600}),
-		restRequests: f.counterVec("irisflow_resilient_requests_total",
-			"SOAR REST requests by method, route and status (\"error\": no answer).", "method", "route", "status"),
-		restDuration: f.histogramVec("irisflow_resilient_request_duration_seconds",
-			"SOAR REST latency by method and route.", prometheus.ExponentialBuckets(0.01, 2, 12), "method", "route"),
-		writes: f.counterVec("irisflow_writer_writes_total",
-			"Writes the writer finished, by kind (note, row, artifact) and outcome.", "kind", "outcome"),
-		reconciles: f.counterVec("irisflow_writer_reconciliations_total",
-			"Ledger reconciliations after an ambiguous write, by result (found, absent, failed).", "result"),
-		stompConnects: f.counterVec("irisflow_stomp_connects_total",
-			"STOMP connection attempts by connection (frames, replies) and result (ok, error).", "connection", "result"),
-		stompFramesIn: f.counterVec("irisflow_stomp_frames_in_total",
-			"Action frames received, by outcome (published, duplicate, rejected).", "outcome"),
-		stompReplies: f.counterVec("irisflow_stomp_replies_out_total",
-			"Replies sent to SOAR with their RECEIPT, by type (status, final).", "type"),
-		stompReceipt: f.histogram("irisflow_stomp_receipt_seconds",
-			"Time from a reply's SEND to the broker's RECEIPT.", prometheus.ExponentialBuckets(0.001, 2, 15)),
-		repliesPending: f.gauge("irisflow_stomp_replies_in_flight",
-			"Replies sent and waiting for their RECEIPT."),
-	}
+	m := &Metrics{reg: reg}
+	f := factory{m}
+	m.irisRequests = f.counterVec("irisflow_iris_requests_total",
+		"Iris HTTP requests by endpoint and status (\"error\": no answer).", "endpoint", "status")
+	m.irisDuration = f.histogramVec("irisflow_iris_request_duration_seconds",
+		"Iris request latency by endpoint.", prometheus.ExponentialBuckets(0.05, 2, 10), "endpoint")
+	m.irisDomains = f.histogram("irisflow_iris_domains_per_request",
+		"Domains asked for in one Iris Investigate request (≤100).", []float64{1, 2, 5, 10, 25, 50, 75, 100})
+	m.quotaTaken = f.counter("irisflow_iris_quota_tokens_taken_total",
+		"Requests the shared Iris quota let through.")
+	m.quotaWait = f.histogram("irisflow_iris_quota_wait_seconds",
+		"Time a request waited for the shared Iris quota.", []float64{0.001, 0.01, 0.1, 0.5, 1, 5, 15, 60, 300})
+	m.quotaPauses = f.counter("irisflow_iris_quota_pauses_total",
+		"Pauses of every replica because Iris answered 503.")
+	m.cacheLookups = f.counterVec("irisflow_profile_cache_lookups_total",
+		"Profile cache lookups by result (hit, miss).", "result")
+	m.cacheAge = f.histogram("irisflow_profile_cache_age_seconds",
+		"Age of the stored profiles that answered a lookup.", []float64{60, 600, 3600, 4 * 3600, 12 * 3600, 24 * 3600, 7 * 24 * 3600})
+	m.restRequests = f.counterVec("irisflow_resilient_requests_total",
+		"SOAR REST requests by method, route and status (\"error\": no answer).", "method", "route", "status")
+	m.restDuration = f.histogramVec("irisflow_resilient_request_duration_seconds",
+		"SOAR REST latency by method and route.", prometheus.ExponentialBuckets(0.01, 2, 12), "method", "route")
+	m.writes = f.counterVec("irisflow_writer_writes_total",
+		"Writes the writer finished, by kind (note, row, artifact) and outcome.", "kind", "outcome")
+	m.reconciles = f.counterVec("irisflow_writer_reconciliations_total",
+		"Ledger reconciliations after an ambiguous write, by result (found, absent, failed).", "result")
+	m.stompConnects = f.counterVec("irisflow_stomp_connects_total",
+		"STOMP connection attempts by connection (frames, replies) and result (ok, error).", "connection", "result")
+	m.stompFramesIn = f.counterVec("irisflow_stomp_frames_in_total",
+		"Action frames received, by outcome (published, duplicate, rejected).", "outcome")
+	m.stompReplies = f.counterVec("irisflow_stomp_replies_out_total",
+		"Replies sent to SOAR with their RECEIPT, by type (status, final).", "type")
+	m.stompReceipt = f.histogram("irisflow_stomp_receipt_seconds",
+		"Time from a reply's SEND to the broker's RECEIPT.", prometheus.ExponentialBuckets(0.001, 2, 15))
+	m.repliesPending = f.gauge("irisflow_stomp_replies_in_flight",
+		"Replies sent and waiting for their RECEIPT.")
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	info := f.gaugeVec("irisflow_build_info", "The irisflow version this process runs (always 1).", "version")
 	info.WithLabelValues(version).Set(1)
@@ -108,9 +109,36 @@ func (m *Metrics) Register(cs ...prometheus.Collector) error {
 		if err := m.reg.Register(c); err != nil {
 			return err
 		}
+		m.collectors = append(m.collectors, c)
 	}
 	return nil
 }
+
+// Names lists the names of irisflow's metric families (not the Go and
+// process ones), sorted: what docs/operations.md documents.
+func (m *Metrics) Names() []string {
+	if m == nil {
+		return nil
+	}
+	ch := make(chan *prometheus.Desc, 16)
+	go func() {
+		for _, c := range m.collectors {
+			c.Describe(ch)
+		}
+		close(ch)
+	}()
+	var out []string
+	for d := range ch {
+		if sub := fqName.FindStringSubmatch(d.String()); sub != nil {
+			out = append(out, sub[1])
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// fqName finds the name in a Desc's String (client_golang offers no getter).
+var fqName = regexp.MustCompile(`fqName: "([^"]+)"`)
 
 // IrisRequest records one Iris HTTP request: its endpoint path, the HTTP
 // status (0 when no answer came), its duration and, for Investigate, the
@@ -272,41 +300,74 @@ func statusLabel(status int) string {
 	return strconv.Itoa(status)
 }
 
-// factory registers what it builds on reg.
-type factory struct{ reg *prometheus.Registry }
+// factory registers what it builds on m's registry.
+type factory struct{ m *Metrics }
+
+func (f factory) register(c prometheus.Collector) {
+	f.m.reg.MustRegister(c)
+	f.m.collectors = append(f.m.collectors, c)
+}
 
 func (f factory) counter(name, help string) prometheus.Counter {
 	c := prometheus.NewCounter(prometheus.CounterOpts{Name: name, Help: help})
-	f.reg.MustRegister(c)
+	f.register(c)
 	return c
 }
 
 func (f factory) counterVec(name, help string, labels ...string) *prometheus.CounterVec {
 	c := prometheus.NewCounterVec(prometheus.CounterOpts{Name: name, Help: help}, labels)
-	f.reg.MustRegister(c)
+	f.register(c)
 	return c
 }
 
 func (f factory) gauge(name, help string) prometheus.Gauge {
 	g := prometheus.NewGauge(prometheus.GaugeOpts{Name: name, Help: help})
-	f.reg.MustRegister(g)
+	f.register(g)
 	return g
 }
 
 func (f factory) gaugeVec(name, help string, labels ...string) *prometheus.GaugeVec {
 	g := prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: name, Help: help}, labels)
-	f.reg.MustRegister(g)
+	f.register(g)
 	return g
 }
 
 func (f factory) histogram(name, help string, buckets []float64) prometheus.Histogram {
 	h := prometheus.NewHistogram(prometheus.HistogramOpts{Name: name, Help: help, Buckets: buckets})
-	f.reg.MustRegister(h)
+	f.register(h)
 	return h
 }
 
 func (f factory) histogramVec(name, help string, buckets []float64, labels ...string) *prometheus.HistogramVec {
 	h := prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: name, Help: help, Buckets: buckets}, labels)
-	f.reg.MustRegister(h)
+	f.register(h)
 	return h
+}
+
+// WatchReadiness exports r as irisflow_ready{component}: 1 ready, 0 not
+// (the reason is in /readyz), read at each scrape.
+func (m *Metrics) WatchReadiness(r *Readiness) {
+	if m == nil || r == nil {
+		return
+	}
+	_ = m.Register(readinessCollector{r: r, desc: prometheus.NewDesc("irisflow_ready",
+		"Whether the component is ready (1) or not (0); /readyz says why.", []string{"component"}, nil)})
+}
+
+type readinessCollector struct {
+	r    *Readiness
+	desc *prometheus.Desc
+}
+
+func (c readinessCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.desc }
+
+func (c readinessCollector) Collect(ch chan<- prometheus.Metric) {
+	_, st := c.r.Ready()
+	for comp, s := range st {
+		v := 0.0
+		if s.Ready {
+			v = 1
+		}
+		ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, v, comp)
+	}
 }

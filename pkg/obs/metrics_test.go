@@ -23,6 +23,10 @@ func (f fakeLimiter) Pause(context.Context, time.Duration) error { return nil }
 func TestMetricsMoveAndPassPromtool(t *testing.T) {
 	t.Parallel()
 	m := obs.NewMetrics("1.2.3")
+	ready := obs.NewReadiness()
+	ready.Set("writer", false, "401")
+	ready.Set("bridge", true, "")
+	m.WatchReadiness(ready)
 	m.IrisRequest("/v1/iris-investigate/", 200, 300*time.Millisecond, 40)
 	m.IrisRequest("/v1/iris-investigate/", 503, time.Second, 40)
 	m.IrisRequest("/v1/account/", 0, time.Second, 0)
