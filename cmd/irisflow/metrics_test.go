@@ -40,6 +40,8 @@ func TestPipelineMetricsMove(t *testing.T) {
 		finals   = `irisflow_stomp_replies_out_total{type="final"}`
 		taken    = `irisflow_iris_quota_tokens_taken_total`
 		connects = `irisflow_stomp_connects_total{connection="frames",result="ok"}`
+		handled  = `irisflow_messages_total{consumer="enricher",kind="profile",outcome="acked",stream="FN"}`
+		duration = `irisflow_handler_duration_seconds_count{kind="profile"}`
 	)
 	profile := func() {
 		t.Helper()
@@ -55,11 +57,12 @@ func TestPipelineMetricsMove(t *testing.T) {
 	before := testenv.Scrape(t, url)
 	profile()
 	var after []byte
-	testenv.Eventually(t, "the final reply counted", func() bool {
+	// The worker counts its delivery after the final reply is on its way.
+	testenv.Eventually(t, "the final reply and the delivery counted", func() bool {
 		after = testenv.Scrape(t, url)
-		return value(after, finals) > value(before, finals)
+		return value(after, finals) > value(before, finals) && value(after, handled) > value(before, handled)
 	})
-	for _, s := range []string{irisOK, miss, frames, taken} {
+	for _, s := range []string{irisOK, miss, frames, taken, handled, duration} {
 		if value(after, s) <= value(before, s) {
 			t.Errorf("%s did not move: %v → %v", s, value(before, s), value(after, s))
 		}

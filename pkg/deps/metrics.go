@@ -9,6 +9,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/irisflow/irisflow/pkg/flow"
+	"github.com/irisflow/irisflow/pkg/work"
 )
 
 // consumerInfoTimeout bounds the JetStream requests of one scrape.
@@ -61,4 +62,13 @@ func (c *consumerCollector) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(c.ackPending, prometheus.GaugeValue, float64(info.NumAckPending), cons.Stream, name)
 		ch <- prometheus.MustNewConstMetric(c.redelivered, prometheus.GaugeValue, float64(info.NumRedelivered), cons.Stream, name)
 	}
+}
+
+// WorkObserver is the function workers' Observer (pkg/work) of consumer
+// (flow.EnricherConsumer, flow.PivoterConsumer): every handled delivery
+// counted in Metrics by kind and ack outcome, with its duration.
+func (d *Deps) WorkObserver(consumer flow.Consumer) work.Observer {
+	return work.ObserverFunc(func(e work.Event) {
+		d.Metrics.Handled(consumer.Stream, consumer.Config.Durable, string(e.Kind), e.Decision.Action.String(), e.Duration)
+	})
 }

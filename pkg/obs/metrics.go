@@ -39,6 +39,9 @@ type Metrics struct {
 	writes       *prometheus.CounterVec
 	reconciles   *prometheus.CounterVec
 
+	messages *prometheus.CounterVec
+	handling *prometheus.HistogramVec
+
 	stompConnects  *prometheus.CounterVec
 	stompFramesIn  *prometheus.CounterVec
 	stompReplies   *prometheus.CounterVec
@@ -75,6 +78,11 @@ func NewMetrics(version string) *Metrics {
 		"Writes the writer finished, by kind (note, row, artifact) and outcome.", "kind", "outcome")
 	m.reconciles = f.counterVec("irisflow_writer_reconciliations_total",
 		"Ledger reconciliations after an ambiguous write, by result (found, absent, failed).", "result")
+	m.messages = f.counterVec("irisflow_messages_total",
+		"FN messages the function workers handled, by stream, consumer, function kind and outcome (acked, nakd: redelivered after a delay, dead_lettered: termed with a dead letter).",
+		"stream", "consumer", "kind", "outcome")
+	m.handling = f.histogramVec("irisflow_handler_duration_seconds",
+		"Time one delivery took in its function worker, by function kind.", prometheus.ExponentialBuckets(0.005, 2, 14), "kind")
 	m.stompConnects = f.counterVec("irisflow_stomp_connects_total",
 		"STOMP connection attempts by connection (frames, replies) and result (ok, error).", "connection", "result")
 	m.stompFramesIn = f.counterVec("irisflow_stomp_frames_in_total",
@@ -232,6 +240,25 @@ func (m *Metrics) Reconciled(result string) {
 		return
 	}
 	m.reconciles.WithLabelValues(result).Inc()
+}
+
+// Handled records one delivery a function worker handled (pkg/work's
+// Observer): its stream and consumer, function kind ("" when the envelope
+// could not be decoded: "undecodable"), the ack action (ack, nak, term)
+// and how long it took.
+func (m *Metrics) Handled(stream, consumer, kind, action string, d time.Duration) {
+	if m == nil {
+		return
+	}
+	if kind == "" {
+		kind = "undecodable"
+	}
+	outcome := map[string]string{"ack": "acked", "nak": "nakd", "term": "dead_lettered"}[action]
+	if outcome == "" {
+		outcome = action
+	}
+	m.messages.WithLabelValues(stream, consumer, kind, outcome).Inc()
+	m.handling.WithLabelValues(kind).Observe(d.Seconds())
 }
 
 // StompConnect records a connection attempt of the bridge: connection

@@ -45,6 +45,8 @@ func TestMetricsMoveAndPassPromtool(t *testing.T) {
 	m.FrameIn("published")
 	m.RepliesInFlight(1)
 	m.ReplySent(true, 5*time.Millisecond)
+	m.Handled("FN", "enricher", "profile", "ack", 20*time.Millisecond)
+	m.Handled("FN", "pivoter", "", "term", time.Millisecond)
 
 	srv := httptest.NewServer(obs.Handler(obs.NewReadiness(), m.Registry()))
 	t.Cleanup(srv.Close)
@@ -70,6 +72,9 @@ func TestMetricsMoveAndPassPromtool(t *testing.T) {
 		`irisflow_stomp_frames_in_total{outcome="published"}`:                                                                             1,
 		`irisflow_stomp_replies_out_total{type="final"}`:                                                                                  1,
 		`irisflow_stomp_replies_in_flight`:                                                                                                1,
+		`irisflow_messages_total{consumer="enricher",kind="profile",outcome="acked",stream="FN"}`:                                         1,
+		`irisflow_messages_total{consumer="pivoter",kind="undecodable",outcome="dead_lettered",stream="FN"}`:                              1,
+		`irisflow_handler_duration_seconds_count{kind="profile"}`:                                                                         1,
 		`irisflow_stomp_receipt_seconds_count`:                                                                                            1,
 	} {
 		if got := testenv.MetricValue(t, exp, series); got != want {

@@ -3,6 +3,7 @@ package enricher
 import (
 	"github.com/irisflow/irisflow/pkg/config"
 	"github.com/irisflow/irisflow/pkg/deps"
+	"github.com/irisflow/irisflow/pkg/flow"
 )
 
 // FromConfig is the enricher's Config for the configuration cfg, on the
@@ -13,7 +14,7 @@ func FromConfig(cfg *config.Config, d *deps.Deps) Config {
 		JS: d.JS, Store: d.Store, Quota: d.Quota,
 		CacheTTL: cfg.Enricher.CacheTTL, BatchWindow: cfg.Enricher.BatchWindow, Concurrency: cfg.Enricher.Concurrency,
 		Playbook: PlaybookFromConfig(cfg.Playbook), Orgs: make(map[int64]PlaybookConfig, len(cfg.Orgs)),
-		Ready: d.Ready, Metrics: d.Metrics, Logger: d.Log, Version: d.Version,
+		Ready: d.Ready, Metrics: d.Metrics, Observer: d.WorkObserver(flow.EnricherConsumer), Logger: d.Log, Version: d.Version,
 	}
 	if d.Iris != nil { // a nil *iris.Client would be a non-nil Investigator
 		c.Iris = d.Iris

@@ -3,6 +3,7 @@ package pivoter
 import (
 	"github.com/irisflow/irisflow/pkg/config"
 	"github.com/irisflow/irisflow/pkg/deps"
+	"github.com/irisflow/irisflow/pkg/flow"
 )
 
 // FromConfig is the pivoter's Config for the configuration cfg, on the
@@ -15,7 +16,7 @@ func FromConfig(cfg *config.Config, d *deps.Deps) Config {
 		Threshold: cfg.Playbook.PivotThreshold, AutoTypes: cfg.Playbook.PivotTypes, MaxResults: cfg.Pivoter.MaxResults,
 		MaxArtifactsPerPivot: cfg.Pivoter.MaxArtifactsPerPivot, MaxArtifactsPerIncident: cfg.Pivoter.MaxArtifactsPerIncident,
 		MaxDepth: cfg.Playbook.MaxDepth, Concurrency: cfg.Pivoter.Concurrency,
-		Quota: d.Quota, Ready: d.Ready, Logger: d.Log, Version: d.Version,
+		Quota: d.Quota, Ready: d.Ready, Observer: d.WorkObserver(flow.PivoterConsumer), Logger: d.Log, Version: d.Version,
 	}
 	if d.Iris != nil { // a nil *iris.Client would be a non-nil Iris
 		c.Iris = d.Iris
