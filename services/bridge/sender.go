@@ -24,7 +24,7 @@ import (
 // written and read with go-stomp's frame package.
 //
 // A dead link is noticed by heart-beats: no frame or heart-beat from the
-// broker for its heart-beat interval plus half of ours (readTimeout) fails
+// broker for twice its heart-beat interval plus half of ours (readTimeout) fails
 // the connection, and so does a RECEIPT older than receiptTimeout (a broker
 // that beats but does not answer). Failing the connection fails every SEND
 // still waiting for its RECEIPT with errLinkLost: the caller sends it again
@@ -143,8 +143,8 @@ func (d *dialer) dialReplies(ctx context.Context, receiptTimeout time.Duration) 
 			return fail("stomp connect", err)
 		}
 		if ours := d.cfg.HeartBeat; ours > 0 {
-			if sx > 0 {
-				c.readTimeout = max(sx, ours) + ours/2
+			if sx > 0 { // ActiveMQ may beat up to 2× late (AMQ-4710): see heartBeatSlack
+				c.readTimeout = heartBeatSlack*max(sx, ours) + ours/2
 			}
 			if sy > 0 {
 				c.writeEvery = max(sy, ours)

@@ -106,8 +106,9 @@ func (d *dialer) dial(ctx context.Context) (*link, error) {
 		stomp.ConnOpt.Host(host),
 		stomp.ConnOpt.AcceptVersion(stomp.V12),
 		stomp.ConnOpt.HeartBeat(d.cfg.HeartBeat, d.cfg.HeartBeat),
-		stomp.ConnOpt.HeartBeatError(d.cfg.HeartBeat/2), // dead after the broker's interval + half of ours
-		stomp.ConnOpt.RcvReceiptTimeout(0),              // see link; replies go on replyConn
+		stomp.ConnOpt.HeartBeatError(d.cfg.HeartBeat/4), // × 2: dead after twice the broker's interval + half of ours, as replyConn
+		stomp.ConnOpt.HeartBeatGracePeriodMultiplier(heartBeatSlack),
+		stomp.ConnOpt.RcvReceiptTimeout(0), // see link; replies go on replyConn
 		stomp.ConnOpt.UnsubscribeReceiptTimeout(unsubscribeWait),
 		stomp.ConnOpt.DisconnectReceiptTimeout(disconnectWait),
 	)
@@ -134,3 +135,9 @@ func (b *backoff) next() time.Duration {
 }
 
 func (b *backoff) reset() { b.n = 0 }
+
+// heartBeatSlack is how many of the broker's heart-beat intervals may pass
+// without a byte before a connection is dead. ActiveMQ beats only when it
+// wrote nothing since its last check (AMQ-4710), so after a frame up to
+// twice its interval can pass before the next beat (seen on ActiveMQ 5.17).
+const heartBeatSlack = 2
