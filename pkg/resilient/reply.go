@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -96,15 +97,23 @@ func StatusReply(text string) []byte {
 }
 
 // ErrorReply is a function failure: {"message_type":1,"message":text,"complete":true}.
+// SOAR renders the message as HTML: text is escaped (EscapeHTML).
 func ErrorReply(text string) []byte {
-	return mustJSON(ackWire{MessageType: MessageError, Message: text, Complete: true})
+	return mustJSON(ackWire{MessageType: MessageError, Message: EscapeHTML(text), Complete: true})
 }
+
+var htmlText = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+
+// EscapeHTML escapes text for the HTML text of a SOAR message or note
+// (&, <, >; quotes need no escaping outside attributes), so that values
+// echoed in errors are shown, never rendered.
+func EscapeHTML(text string) string { return htmlText.Replace(text) }
 
 // ErrorNotice reports a failure without ending the invocation:
 // {"message_type":1,"message":text,"complete":false} (a write of follow-up
 // work that failed after the invocation's final reply).
 func ErrorNotice(text string) []byte {
-	return mustJSON(ackWire{MessageType: MessageError, Message: text})
+	return mustJSON(ackWire{MessageType: MessageError, Message: EscapeHTML(text)})
 }
 
 // ActionAck acknowledges a rule-action message (ActionDataDTO), which has no
