@@ -69,6 +69,9 @@ func (executeWorker) Inputs(m *work.Message) (executeCall, error) {
 	if err != nil {
 		return executeCall{}, badInput("%s: %v", inPivotType, err)
 	}
+	if err := checkValue(param, value); err != nil {
+		return executeCall{}, err
+	}
 	filters, err := dateFilters(in.Time, in.Has)
 	if err != nil {
 		return executeCall{}, err

@@ -1,8 +1,10 @@
 package pivoter
 
 import (
+	"net/netip"
 	"strings"
 
+	"github.com/irisflow/irisflow/pkg/domain"
 	"github.com/irisflow/irisflow/pkg/flow"
 	"github.com/irisflow/irisflow/pkg/resilient"
 	"github.com/irisflow/irisflow/pkg/work"
@@ -75,4 +77,22 @@ func incidentID(in resilient.Inputs, inv *flow.Invocation) (int64, error) {
 		return inv.IncidentID, nil
 	}
 	return 0, badInput("%s is required", inIncidentID)
+}
+
+// checkValue rejects a dt_pivot_value that cannot be a value of param:
+// an IP type that is not an IP address, an e-mail type that is not an
+// e-mail address (Iris would only answer "nothing found").
+func checkValue(param, value string) error {
+	switch param {
+	case "ip", "nameserver_ip", "mailserver_ip":
+		if _, err := netip.ParseAddr(value); err != nil {
+			return badInput("%s: %s is not an IP address", inPivotValue, domain.Quote(value))
+		}
+	case "email", "ssl_email":
+		local, host, ok := strings.Cut(value, "@")
+		if !ok || local == "" || host == "" || strings.ContainsAny(value, " \t<>\"") || strings.Contains(host, "@") {
+			return badInput("%s: %s is not an e-mail address", inPivotValue, domain.Quote(value))
+		}
+	}
+	return nil
 }
