@@ -128,7 +128,7 @@ func (b *benchEnv) startReplicas(ctx context.Context) error {
 			return err
 		}
 	}
-	if b.replicas, err = startReplicas(ctx, b.cfg, b.o.replicas, bin, dir); err != nil {
+	if b.replicas, err = startReplicas(ctx, b.cfg, b.pipeline.deps.NATS.ConnectedUrl(), b.o.replicas, bin, dir); err != nil {
 		return err
 	}
 	b.closers = append(b.closers, b.replicas.stop)

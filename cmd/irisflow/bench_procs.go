@@ -54,12 +54,15 @@ func buildServices(ctx context.Context, dir string, services []string) error {
 }
 
 // startReplicas writes cfg to dir/config.yaml (migrations off: the bench
-// process applied them) and starts the processes, each with a /readyz
+// process applied them; NATS at natsURL) and starts the processes, each with a /readyz
 // listener of its own, and waits until every one is ready.
-func startReplicas(ctx context.Context, cfg *config.Config, replicas map[string]int, binDir, dir string) (*replicaSet, error) {
+func startReplicas(ctx context.Context, cfg *config.Config, natsURL string, replicas map[string]int, binDir, dir string) (*replicaSet, error) {
 	c := *cfg
 	off := false
 	c.Migrate, c.Services = &off, nil
+	// The processes connect to the bench's NATS server: with nats_url
+	// embedded each would start a server of its own on the same store.
+	c.NATSURL, c.NATSDataDir = natsURL, ""
 	b, err := yaml.Marshal(&c)
 	if err != nil {
 		return nil, fmt.Errorf("replicas: encode the configuration: %w", err)
