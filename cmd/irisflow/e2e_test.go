@@ -93,6 +93,8 @@ func TestPipeline300ColdDomainsThroughSTOMP(t *testing.T) {
 	// The enricher starts and finds the burst.
 	enricherCfg.Services = []string{config.ServiceEnricher}
 	enricherCfg.HTTPListen = "off"
+	// The demo's NATS (nats_url: embedded would start a second server).
+	enricherCfg.NATSURL, enricherCfg.NATSDataDir = env.pipeline.deps.NATS.ConnectedUrl(), ""
 	p, err := newPipeline(ctx, &enricherCfg, log)
 	if err != nil {
 		t.Fatal(err)
