@@ -158,14 +158,20 @@ func (r *replicaSet) stop() {
 	for _, p := range r.procs {
 		_ = p.cmd.Process.Signal(syscall.SIGTERM)
 	}
-	deadline := time.After(15 * time.Second)
+	deadline := time.NewTimer(15 * time.Second)
+	defer deadline.Stop()
+	expired := false
 	for _, p := range r.procs {
-		select {
-		case <-p.exited:
-		case <-deadline:
-			_ = p.cmd.Process.Kill()
-			<-p.exited
+		if !expired {
+			select {
+			case <-p.exited:
+				continue
+			case <-deadline.C: // fires once: every process still running after it is killed
+				expired = true
+			}
 		}
+		_ = p.cmd.Process.Kill()
+		<-p.exited
 	}
 }
 
