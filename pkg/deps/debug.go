@@ -33,19 +33,7 @@ func (d *Deps) serveDebug(ctx context.Context, g *errgroup.Group) error {
 	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
 	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
 	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
-	g.Go(func() error {
-		if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			return fmt.Errorf("debug http: %w", err)
-		}
-		return nil
-	})
-	g.Go(func() error {
-		<-ctx.Done()
-		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
-		defer cancel()
-		return srv.Shutdown(sctx)
-	})
+	serveHTTP(ctx, g, l, mux, "debug http")
 	d.Log.Info("serving pprof on the debug listener", "addr", l.Addr().String())
 	return nil
 }
@@ -56,4 +44,22 @@ func (d *Deps) DebugAddr() string {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	return d.debugAddr
+}
+
+// serveHTTP serves h on l in g until ctx ends, then shuts the server down
+// within shutdownTimeout; a serving failure is g's error, prefixed by what.
+func serveHTTP(ctx context.Context, g *errgroup.Group, l net.Listener, h http.Handler, what string) {
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
+	g.Go(func() error {
+		if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			return fmt.Errorf("%s: %w", what, err)
+		}
+		return nil
+	})
+	g.Go(func() error {
+		<-ctx.Done()
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
+		defer cancel()
+		return srv.Shutdown(sctx)
+	})
 }

@@ -2,10 +2,8 @@ package deps
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
-	"net/http"
 	"sync"
 	"time"
 
@@ -47,19 +45,7 @@ func (d *Deps) Run(ctx context.Context, services ...Service) error {
 		if d.Metrics != nil {
 			reg = d.Metrics.Registry()
 		}
-		srv := &http.Server{Handler: obs.Handler(d.Ready, reg), ReadHeaderTimeout: 5 * time.Second}
-		g.Go(func() error {
-			if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
-				return fmt.Errorf("http: %w", err)
-			}
-			return nil
-		})
-		g.Go(func() error {
-			<-ctx.Done()
-			sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
-			defer cancel()
-			return srv.Shutdown(sctx)
-		})
+		serveHTTP(ctx, g, l, obs.Handler(d.Ready, reg), "http")
 		d.Log.Info("serving /healthz /readyz /metrics", "addr", l.Addr().String())
 	}
 	if err := d.serveDebug(ctx, g); err != nil {
