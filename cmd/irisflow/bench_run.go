@@ -7,7 +7,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/irisflow/irisflow/pkg/flow"
 	"github.com/irisflow/irisflow/pkg/resilient"
 	"github.com/irisflow/irisflow/pkg/seed"
 	irissim "github.com/irisflow/irisflow/sim/iris"
@@ -293,36 +292,11 @@ func (b *benchEnv) awaitWrites(ctx context.Context, spec passSpec, sentBefore in
 // have nothing pending or in flight, three times in a row (an answer can
 // start new work).
 func (b *benchEnv) settle(ctx context.Context, spec passSpec, sentBefore int, own []string) error {
-	consumers := []flow.Consumer{flow.EnricherConsumer, flow.PivoterConsumer, flow.WriterConsumer, flow.BridgeConsumer}
 	sources := replySources(spec.soars)
-	quiet := 0
-	t := time.NewTicker(100 * time.Millisecond)
-	defer t.Stop()
-	for {
-		busy := ""
+	return settlePipeline(ctx, b.pipeline.js, func() int {
 		ids := append(followUpIDs(spec.soars[0].Sent()[sentBefore:], own), own...)
-		if n := tally(ids, sources).Lost; n > 0 {
-			busy = fmt.Sprintf("%d invocation(s) without a final reply", n)
-		}
-		for _, c := range consumers {
-			if busy != "" {
-				break
-			}
-			busy = consumerBusy(ctx, b.pipeline.js, c)
-		}
-		if busy == "" {
-			if quiet++; quiet >= 3 {
-				return nil
-			}
-		} else {
-			quiet = 0
-		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("the pipeline did not settle: %s", busy)
-		case <-t.C:
-		}
-	}
+		return tally(ids, sources).Lost
+	})
 }
 
 // replySources are the simulators' reply records: replies to one destination

@@ -104,22 +104,28 @@ func addAnalystArtifact(ctx context.Context, env *demoEnv) error {
 
 // settle waits until every message sent to irisflow has its final reply and
 // the FN, WRITES and REPLIES consumers have nothing pending or in flight,
-// twice in a row (an answer can start new work).
+// three times in a row (an answer can start new work).
 func settle(ctx context.Context, env *demoEnv) error {
+	return settlePipeline(ctx, env.pipeline.js, func() int { return len(env.soar.Unanswered()) })
+}
+
+// settlePipeline is settle for any count of invocations still without their
+// final reply (unanswered); it polls every 100ms until ctx ends.
+func settlePipeline(ctx context.Context, js jetstream.JetStream, unanswered func() int) error {
 	consumers := []flow.Consumer{flow.EnricherConsumer, flow.PivoterConsumer, flow.WriterConsumer, flow.BridgeConsumer}
 	quiet := 0
 	t := time.NewTicker(100 * time.Millisecond)
 	defer t.Stop()
 	for {
 		busy := ""
-		if n := len(env.soar.Unanswered()); n > 0 {
+		if n := unanswered(); n > 0 {
 			busy = fmt.Sprintf("%d invocation(s) without a final reply", n)
 		}
 		for _, c := range consumers {
 			if busy != "" {
 				break
 			}
-			busy = consumerBusy(ctx, env.pipeline.js, c)
+			busy = consumerBusy(ctx, js, c)
 		}
 		if busy == "" {
 			if quiet++; quiet >= 3 {
