@@ -17,8 +17,11 @@ import (
 func TestIrisClientUsesTheSharedQuota(t *testing.T) {
 	t.Parallel()
 	// Iris allows one request a minute; irisflow's own budget is larger,
-	// so the second request gets Iris's 503.
-	sim, err := irissim.New(irissim.Config{Users: map[string]string{"u": "k"}, PerMinute: 1})
+	// so the second request gets Iris's 503. The simulator's clock is
+	// frozen: its minute is a calendar minute, and a retry that crossed
+	// into the next one would be allowed (CI saw it once).
+	frozen := time.Now()
+	sim, err := irissim.New(irissim.Config{Users: map[string]string{"u": "k"}, PerMinute: 1, Now: func() time.Time { return frozen }})
 	if err != nil {
 		t.Fatal(err)
 	}
