@@ -175,7 +175,10 @@ func TestDialSilentPeer(t *testing.T) {
 			}()
 			if tt.cancel {
 				if term != nil { // stuck in CONNECT, past the handshake
-					waitFor(t, "the TLS handshake", func() bool { return term.handshakes.Load() == 1 })
+					// The terminator's handshake ends before the client's
+					// does: wait for the CONNECT frame the client writes
+					// after its own, forwarded to the silent broker.
+					waitFor(t, "the STOMP CONNECT frame", func() bool { return silent.received.Load() > 0 })
 				} else { // stuck in the handshake
 					waitFor(t, "the TCP connection", func() bool { return silent.accepted.Load() == 1 })
 				}
@@ -232,10 +235,12 @@ func TestRunStopsWhileBrokerSilent(t *testing.T) {
 	}
 }
 
-// silentListener accepts TCP connections and never writes to them.
+// silentListener accepts TCP connections, reads what they send and never
+// writes to them.
 type silentListener struct {
 	ln       net.Listener
 	accepted atomic.Int64
+	received atomic.Int64 // bytes read from every connection
 }
 
 func startSilentListener(t *testing.T) *silentListener {
@@ -265,6 +270,16 @@ func startSilentListener(t *testing.T) *silentListener {
 			conns = append(conns, c)
 			mu.Unlock()
 			s.accepted.Add(1)
+			go func() {
+				buf := make([]byte, 4096)
+				for {
+					n, err := c.Read(buf)
+					s.received.Add(int64(n))
+					if err != nil {
+						return
+					}
+				}
+			}()
 		}
 	}()
 	return s
