@@ -22,7 +22,10 @@ type service struct {
 	log      *slog.Logger
 	workers  *work.Workers
 	profiler *profile.Profiler
-	coming   profile.Arrivals
+	// stopBatches ends the profiler's batches (an Iris call, a quota wait)
+	// once the workers have stopped.
+	stopBatches context.CancelFunc
+	coming      profile.Arrivals
 }
 
 // Profiled is the answer for one domain (profile.Answer).
@@ -36,6 +39,10 @@ func Run(ctx context.Context, cfg Config) error {
 		return err
 	}
 	defer s.profiler.Close()
+	// Once the workers are done (their grace over), nobody waits for a
+	// batch any more: end the batches still waiting for Iris or for a quota
+	// token instead of waiting out their timeout.
+	defer s.stopBatches()
 	s.log.Info("enricher consuming", "concurrency", s.cfg.Concurrency, "cache_ttl", s.cfg.CacheTTL,
 		"batch_window", s.cfg.BatchWindow, "batch_size", s.cfg.BatchSize)
 	return s.workers.Run(ctx)
@@ -58,11 +65,15 @@ func newService(ctx context.Context, cfg Config) (*service, error) {
 	}
 	work.Register(s.workers, flow.KindAuto, playbookWorker{s: s})
 	// Batches run under a context that outlives ctx's cancellation, so that
-	// messages finishing during the shutdown grace still get their answers.
-	s.profiler, err = profile.New(context.WithoutCancel(ctx), profile.Config{Store: cfg.Store, Iris: cfg.Iris,
+	// messages finishing during the shutdown grace still get their answers;
+	// Run ends it when the workers have stopped.
+	base, stop := context.WithCancel(context.WithoutCancel(ctx))
+	s.stopBatches = stop
+	s.profiler, err = profile.New(base, profile.Config{Store: cfg.Store, Iris: cfg.Iris,
 		TTL: cfg.CacheTTL, Window: cfg.BatchWindow, MaxWait: cfg.BatchMaxWait, Size: cfg.BatchSize,
 		Arrivals: &s.coming, Observe: s.workers.IrisAnswered, CacheLookup: cfg.Metrics.CacheLookup, Now: cfg.Now, Logger: s.log})
 	if err != nil {
+		stop()
 		return nil, fmt.Errorf("enricher: %w", err)
 	}
 	return s, nil
