@@ -120,6 +120,7 @@ func (a Answer) Found() bool { return a.Result != nil }
 type Profiler struct {
 	cfg     Config
 	batcher *batcher
+	decoded *decoded // stored results already decoded
 }
 
 // New returns a Profiler; base bounds the life of its batches, which
@@ -136,7 +137,7 @@ func New(base context.Context, cfg Config) (*Profiler, error) {
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("profile: config: %w", errors.Join(errs...))
 	}
-	p := &Profiler{cfg: cfg.withDefaults()}
+	p := &Profiler{cfg: cfg.withDefaults(), decoded: newDecoded(decodedBytes)}
 	p.batcher = newBatcher(base, p.resolve, p.cfg.Window, p.cfg.MaxWait, p.cfg.Size, batchTimeout)
 	p.batcher.coming = p.cfg.Arrivals
 	return p, nil
@@ -196,7 +197,7 @@ func (p *Profiler) resolve(ctx context.Context, batch []lookupKey) (map[lookupKe
 	coldSeen := map[string]bool{}
 	for _, k := range batch {
 		if sp, ok := cached[k.domain]; ok && !k.force {
-			if a, err := FromStore(sp, now); err == nil {
+			if a, err := p.fromStore(sp, now); err == nil {
 				out[k] = outcome{res: a}
 				p.cacheLookup(true, a.Age)
 				continue
@@ -232,6 +233,23 @@ func (p *Profiler) resolve(ctx context.Context, batch []lookupKey) (map[lookupKe
 		out[k] = outcome{res: Answer{Domain: k.domain, Result: results[k.domain], FetchedAt: fetched}}
 	}
 	return out, nil
+}
+
+// fromStore is FromStore with the decoded results of recent reads kept:
+// a cached profile is decoded once per fetch, not once per lookup.
+func (p *Profiler) fromStore(sp store.Profile, now time.Time) (Answer, error) {
+	if sp.Source != store.SourceInvestigate || !sp.Found {
+		return FromStore(sp, now)
+	}
+	k := keyOf(sp.Domain, sp.FetchedAt)
+	if r, ok := p.decoded.get(k); ok {
+		return Answer{Domain: sp.Domain, Result: r, FetchedAt: sp.FetchedAt, Cached: true, Age: max(now.Sub(sp.FetchedAt), 0)}, nil
+	}
+	a, err := FromStore(sp, now)
+	if err == nil && a.Result != nil {
+		p.decoded.put(k, a.Result)
+	}
+	return a, err
 }
 
 // investigate asks Iris for domains. A batch Iris refuses as a bad request
