@@ -24,19 +24,21 @@ type benchPass struct {
 	Seconds   float64 `json:"seconds"`
 	PerSecond float64 `json:"per_second"`
 	// LatencyMS is SEND of the function frame to its final reply.
-	LatencyMS         latencyMS          `json:"latency_ms"`
-	IrisRequests      int64              `json:"iris_requests"`
-	IrisDomains       int64              `json:"iris_domains"`
-	DomainsPerRequest float64            `json:"domains_per_request"`
-	CacheHitRatio     float64            `json:"cache_hit_ratio"`
-	Quota503s         int64              `json:"quota_503s"`
-	Writes            int                `json:"writes"`
-	WriteSeconds      float64            `json:"write_seconds,omitempty"`
-	WritesPerSecond   float64            `json:"writes_per_second,omitempty"`
-	Lost              int                `json:"lost"`
-	LostWrites        int                `json:"lost_writes"`
-	DuplicateReplies  int                `json:"duplicate_replies"`
-	DuplicateWrites   int                `json:"duplicate_writes"`
+	LatencyMS         latencyMS `json:"latency_ms"`
+	IrisRequests      int64     `json:"iris_requests"`
+	IrisDomains       int64     `json:"iris_domains"`
+	DomainsPerRequest float64   `json:"domains_per_request"`
+	CacheHitRatio     float64   `json:"cache_hit_ratio"`
+	Quota503s         int64     `json:"quota_503s"`
+	Writes            int       `json:"writes"`
+	WriteSeconds      float64   `json:"write_seconds,omitempty"`
+	WritesPerSecond   float64   `json:"writes_per_second,omitempty"`
+	Lost              int       `json:"lost"`
+	LostWrites        int       `json:"lost_writes"`
+	DuplicateReplies  int       `json:"duplicate_replies"`
+	DuplicateWrites   int       `json:"duplicate_writes"`
+	// DuplicateExamples names the first few duplicate writes.
+	DuplicateExamples []string           `json:"duplicate_examples,omitempty"`
 	ErrorReplies      int                `json:"error_replies"`
 	OutOfOrder        int                `json:"out_of_order"`
 	Unsettled         string             `json:"unsettled,omitempty"`
@@ -62,6 +64,9 @@ func (p benchPass) failures() []string {
 		if f.n > 0 {
 			out = append(out, fmt.Sprintf("%s: %d %s", p.Name, f.n, f.what))
 		}
+	}
+	for _, e := range p.DuplicateExamples {
+		out = append(out, p.Name+": duplicate write: "+e)
 	}
 	if p.Unsettled != "" {
 		out = append(out, p.Name+": "+p.Unsettled)

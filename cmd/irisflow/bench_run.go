@@ -104,7 +104,7 @@ func (b *benchEnv) runPass(ctx context.Context, spec passSpec) (benchPass, error
 	p.Lost, p.DuplicateReplies = rt.Lost+ft.Lost, rt.DuplicateReplies+ft.DuplicateReplies
 	p.ErrorReplies, p.OutOfOrder = rt.ErrorReplies+ft.ErrorReplies, rt.OutOfOrder+ft.OutOfOrder
 	wt := tallyWrites(b.sim, demoOrg, load)
-	p.Writes, p.DuplicateWrites, p.LostWrites = wt.writes, wt.duplicates, wt.missing
+	p.Writes, p.DuplicateWrites, p.LostWrites, p.DuplicateExamples = wt.writes, wt.duplicates, wt.missing, wt.examples
 
 	irisDelta(&p, irisBefore, b.iris.Counters(), load.kinds[modeProfile]+load.kinds[modePlaybook]+len(followUps))
 	p.MaxRSSMiB = b.rss()

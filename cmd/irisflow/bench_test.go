@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -139,7 +141,10 @@ func TestTallyWritesFindsDuplicatesAndMissing(t *testing.T) {
 		two: {"gone.com", "a.com"},
 	}}
 	got := tallyWrites(sim, org, load)
-	if want := (writeTally{writes: 8, duplicates: 2, missing: 1}); got != want {
+	want := writeTally{writes: 8, duplicates: 2, missing: 1, examples: []string{
+		fmt.Sprintf(`incident %d: row "b.com" ×2`, one), fmt.Sprintf(`incident %d: note "profiled a.com" ×2`, one),
+	}}
+	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("tallyWrites = %+v, want %+v", got, want)
 	}
 	if n := countWrites(sim, org, load.incidents); n != 8 {

@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/irisflow/irisflow/pkg/resilient"
 	resilientsim "github.com/irisflow/irisflow/sim/resilient"
@@ -13,7 +15,12 @@ type writeTally struct {
 	writes     int // notes and rows
 	duplicates int // a row of a domain, or a note text, beyond the first on its incident
 	missing    int // artifact events whose row (or not-found note) never landed
+	// examples names the first few duplicates, for the report.
+	examples []string
 }
+
+// maxDuplicateExamples bounds writeTally.examples.
+const maxDuplicateExamples = 5
 
 // tallyWrites counts the writes on the pass's incidents. Every note text of
 // the automatic playbook and of the auto-pivot names its domain, and an
@@ -30,10 +37,17 @@ func tallyWrites(sim *resilientsim.Sim, org int64, load *passLoad) writeTally {
 		for _, n := range sim.Notes(org, inc) {
 			notes[n.Text.Content]++
 		}
-		for _, m := range []map[string]int{rows, notes} {
-			for _, n := range m {
+		for _, k := range []struct {
+			kind string
+			m    map[string]int
+		}{{"row", rows}, {"note", notes}} {
+			for _, what := range slices.Sorted(maps.Keys(k.m)) {
+				n, kind := k.m[what], k.kind
 				t.writes += n
 				t.duplicates += n - 1
+				if n > 1 && len(t.examples) < maxDuplicateExamples {
+					t.examples = append(t.examples, fmt.Sprintf("incident %d: %s %q ×%d", inc, kind, what, n))
+				}
 			}
 		}
 		for _, d := range load.expect[inc] {
