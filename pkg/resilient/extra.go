@@ -50,20 +50,9 @@ func decodeWithExtra[P any](b []byte, dst *P, extra *Extra) error {
 	if err := json.Unmarshal(b, &p); err != nil {
 		return err
 	}
-	var all map[string]json.RawMessage
-	if err := json.Unmarshal(b, &all); err != nil {
+	unknown, err := unknownKeys(b, knownKeys(reflect.TypeFor[P]()))
+	if err != nil {
 		return err
-	}
-	known := knownKeys(reflect.TypeFor[P]())
-	var unknown Extra
-	for k, raw := range all {
-		if known[k] {
-			continue
-		}
-		if unknown == nil {
-			unknown = Extra{}
-		}
-		unknown[k] = raw
 	}
 	*dst = p
 	*extra = unknown
