@@ -192,14 +192,22 @@ func (b *benchEnv) produce(ctx context.Context, spec passSpec, tr *tracker, load
 			return nil
 		}
 		j := job{i: i, kind: kind(spec.mode, i), domain: spec.domains[i%len(spec.domains)]}
-		load.kinds[j.kind]++
 		if j.kind != modeProfile {
 			j.incident = load.incident(b, spec.name, i/len(spec.domains))
 		}
 		if j.kind == modePlaybook {
-			j.artifact = b.sim.AddArtifact(demoOrg, j.incident, 2, j.domain).ID
+			a, created := b.sim.AddArtifact(demoOrg, j.incident, 2, j.domain)
 			load.expect[j.incident] = append(load.expect[j.incident], j.domain)
+			if !created {
+				// An auto-pivot of this cycle already put the domain on the
+				// incident, and the artifact rule ran the playbook for it:
+				// a second action would be a second playbook run, not a
+				// duplicate write. The job profiles the domain instead.
+				j.kind, j.incident = modeProfile, 0
+			}
+			j.artifact = a.ID
 		}
+		load.kinds[j.kind]++
 		select {
 		case jobs <- j:
 		case <-ctx.Done():

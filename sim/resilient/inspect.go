@@ -20,16 +20,16 @@ func (s *Sim) CreateIncident(org int64, name string) int64 {
 
 // AddArtifact adds an artifact of type typ to an incident, with the same
 // DNS Name dedup as the REST API (an existing value is answered, not
-// duplicated). It returns the zero Artifact when the org, incident or type
-// does not exist or value is empty.
-func (s *Sim) AddArtifact(org, incident int64, typ int, value string) resilient.Artifact {
+// duplicated); created says whether this call made it. It returns the zero
+// Artifact when the org, incident or type does not exist or value is empty.
+func (s *Sim) AddArtifact(org, incident int64, typ int, value string) (a resilient.Artifact, created bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	a, _, err := s.data.addArtifact(org, incident, int64(typ), value, resilient.Text{}, nil, s.now())
+	a, created, err := s.data.addArtifact(org, incident, int64(typ), value, resilient.Text{}, nil, s.now())
 	if err != nil {
-		return resilient.Artifact{}
+		return resilient.Artifact{}, false
 	}
-	return a
+	return a, created
 }
 
 // AddNote adds a note to an incident as a workflow script would (format

@@ -131,13 +131,16 @@ func TestDataMutators(t *testing.T) {
 	if id2 <= id || len(s.Incidents(300)) != 1 {
 		t.Errorf("ids %d %d, org 300 incidents %v", id, id2, s.Incidents(300))
 	}
-	a1 := s.AddArtifact(201, id, resilient.ArtifactDNSName, "evil.example")
-	a2 := s.AddArtifact(201, id, resilient.ArtifactDNSName, "Evil.Example")
-	if a1.ID == 0 || a1.ID != a2.ID || len(s.Artifacts(201, id)) != 1 {
-		t.Errorf("dedup: %+v %+v", a1, a2)
+	a1, made1 := s.AddArtifact(201, id, resilient.ArtifactDNSName, "evil.example")
+	a2, made2 := s.AddArtifact(201, id, resilient.ArtifactDNSName, "Evil.Example")
+	if a1.ID == 0 || a1.ID != a2.ID || len(s.Artifacts(201, id)) != 1 || !made1 || made2 {
+		t.Errorf("dedup: %+v (created %v) %+v (created %v)", a1, made1, a2, made2)
 	}
-	if s.AddArtifact(201, id, 99, "x").ID != 0 || s.AddArtifact(201, 1, 2, "x").ID != 0 {
-		t.Error("bad type / incident should give the zero artifact")
+	if bad, _ := s.AddArtifact(201, id, 99, "x"); bad.ID != 0 {
+		t.Error("a bad type should give the zero artifact")
+	}
+	if bad, _ := s.AddArtifact(201, 1, 2, "x"); bad.ID != 0 {
+		t.Error("a missing incident should give the zero artifact")
 	}
 	n1, n2 := s.AddNote(201, id, "", "one"), s.AddNote(201, id, "html", "<b>two</b>")
 	if n1.ID == 0 || n2.ID <= n1.ID || n1.Text.Format != "text" || !n1.CreateDate.After(time.Time{}) {
