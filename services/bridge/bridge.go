@@ -24,6 +24,7 @@ import (
 
 	"github.com/nats-io/nats.go/jetstream"
 
+	schedule "github.com/irisflow/irisflow/pkg/backoff"
 	"github.com/irisflow/irisflow/pkg/flow"
 )
 
@@ -103,21 +104,41 @@ func (b *bridge) run(ctx context.Context) error {
 			Concurrency: b.cfg.ReplyConcurrency,
 			Grace:       b.cfg.Grace,
 			OrderKey:    replyOrder,
+			IDKey:       "reply_id",
 			Logger:      b.log,
 		})
 	}()
 
-	last := b.connectLoop(ctx) // returns after ctx is done, with the open connection if any
+	// The frames stop with ctx, or when the reply consumer stops on its own
+	// (its consumer deleted, say): a bridge that takes frames it can never
+	// answer must not stay up and ready.
+	framesCtx, stopFrames := context.WithCancel(ctx)
+	defer stopFrames()
+	lastc := make(chan *link, 1)
+	go func() { lastc <- b.connectLoop(framesCtx) }() // returns after framesCtx is done, with the open connection if any
 
-	stopReplies()
+	var last *link
 	var rerr error
 	select {
-	case rerr = <-repliesDone:
-	case <-time.After(b.cfg.Grace + 5*time.Second):
-		rerr = errors.New("bridge: reply consumer did not stop within the grace period")
-		if last != nil {
-			last.fail()
+	case last = <-lastc:
+		stopReplies()
+		select {
+		case rerr = <-repliesDone:
+		case <-time.After(b.cfg.Grace + 5*time.Second):
+			rerr = errors.New("bridge: reply consumer did not stop within the grace period")
+			if last != nil {
+				last.fail()
+			}
 		}
+	case rerr = <-repliesDone:
+		b.ready.setReplies(fmt.Sprintf("reply consumer stopped: %v", rerr))
+		b.log.Error("reply consumer stopped; the bridge stops taking frames", "err", rerr)
+		stopFrames()
+		last = <-lastc
+		if rerr == nil {
+			rerr = flow.ErrConsumeStopped
+		}
+		rerr = fmt.Errorf("bridge: replies: %w", rerr)
 	}
 	stopSender()
 	<-senderDone
@@ -136,7 +157,7 @@ func (b *bridge) run(ctx context.Context) error {
 // backoff, until ctx is done. It returns the connection still open at that
 // moment (its subscriptions removed), or nil.
 func (b *bridge) connectLoop(ctx context.Context) *link {
-	bo := backoff{min: b.cfg.ReconnectMin, max: b.cfg.ReconnectMax}
+	bo := b.reconnectBackoff()
 	for {
 		if ctx.Err() != nil {
 			return nil
@@ -144,7 +165,7 @@ func (b *bridge) connectLoop(ctx context.Context) *link {
 		conn, err := b.dialer.dial(ctx)
 		b.cfg.Metrics.StompConnect("frames", err)
 		if err != nil {
-			d := bo.next()
+			d := bo.Next()
 			b.log.Warn("broker unreachable; retrying", "err", err, "in", d)
 			b.ready.setFrames("broker unreachable: " + err.Error())
 			select {
@@ -156,19 +177,15 @@ func (b *bridge) connectLoop(ctx context.Context) *link {
 		}
 		b.log.Info("connected to broker", "addr", b.dialer.addr, "server", conn.Server())
 		b.links.set(conn)
-		start := time.Now()
-		err = b.serve(ctx, conn)
-		if err == nil { // ctx done, connection still good
+		err = b.serve(ctx, conn, bo.Reset) // subscribed: the next loss retries from ReconnectMin
+		if err == nil {                    // ctx done, connection still good
 			return conn
 		}
 		b.links.set(nil)
 		b.ready.setFrames("broker connection lost: " + err.Error())
 		conn.fail()
 		_ = conn.MustDisconnect()
-		if time.Since(start) > b.cfg.ReconnectMax {
-			bo.reset()
-		}
-		d := bo.next()
+		d := bo.Next()
 		if msg, ok := brokerError(err); ok {
 			// e.g. "User … is not authorized to read from: queue://actions.201.…":
 			// the broker refused a subscription or a reply; retried, as the
@@ -188,12 +205,12 @@ func (b *bridge) connectLoop(ctx context.Context) *link {
 // replyConnLoop keeps a reply connection up, reconnecting with backoff,
 // until ctx is done; then it disconnects.
 func (b *bridge) replyConnLoop(ctx context.Context) {
-	bo := backoff{min: b.cfg.ReconnectMin, max: b.cfg.ReconnectMax}
+	bo := b.reconnectBackoff()
 	for ctx.Err() == nil {
 		conn, err := b.dialer.dialReplies(ctx, b.receiptTimeout)
 		b.cfg.Metrics.StompConnect("replies", err)
 		if err != nil {
-			d := bo.next()
+			d := bo.Next()
 			b.log.Warn("broker unreachable for replies; retrying", "err", err, "in", d)
 			b.ready.setReplies("broker unreachable: " + err.Error())
 			select {
@@ -206,7 +223,7 @@ func (b *bridge) replyConnLoop(ctx context.Context) {
 			"dead_after", conn.readTimeout, "receipt_timeout", conn.receiptTimeout)
 		b.replyLinks.set(conn)
 		b.ready.setReplies("")
-		start := time.Now()
+		bo.Reset() // connected: the next loss retries from ReconnectMin
 		select {
 		case <-ctx.Done():
 			b.replyLinks.set(nil)
@@ -216,14 +233,19 @@ func (b *bridge) replyConnLoop(ctx context.Context) {
 		}
 		b.replyLinks.set(nil)
 		b.ready.setReplies(fmt.Sprintf("lost: %v", conn.reason()))
-		if time.Since(start) > b.cfg.ReconnectMax {
-			bo.reset()
-		}
-		d := bo.next()
+		d := bo.Next()
 		b.log.Warn("reply connection lost; reconnecting", "err", conn.reason(), "in", d)
 		select {
 		case <-ctx.Done():
 		case <-time.After(d):
 		}
 	}
+}
+
+// reconnectBackoff is the delay sequence of a reconnect loop: from
+// ReconnectMin, doubling to ReconnectMax, back to ReconnectMin once a
+// connection is up (a loss after a long outage is retried at once, not after
+// the outage's last delay).
+func (b *bridge) reconnectBackoff() *schedule.Sequence {
+	return &schedule.Sequence{Policy: schedule.Policy{Base: b.cfg.ReconnectMin, Max: b.cfg.ReconnectMax}}
 }

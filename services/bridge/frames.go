@@ -23,7 +23,7 @@ var errConnLost = errors.New("connection lost")
 // Prefetch workers per destination until the connection is lost (error) or
 // ctx is done (nil): then it stops taking frames, waits for the frames in
 // flight, and unsubscribes, leaving conn open for the replies.
-func (b *bridge) serve(ctx context.Context, conn *link) error {
+func (b *bridge) serve(ctx context.Context, conn *link, subscribed func()) error {
 	var subs []*stomp.Subscription
 	for _, d := range b.cfg.Destinations {
 		sub, err := conn.Subscribe(d.Queue(), stomp.AckClientIndividual,
@@ -36,6 +36,7 @@ func (b *bridge) serve(ctx context.Context, conn *link) error {
 		b.log.Info("subscribed", "destination", d.Queue(), "prefetch", b.cfg.Prefetch)
 	}
 	b.ready.setFrames("")
+	subscribed()
 
 	frames := make(chan *stomp.Message)
 	lost := make(chan error, len(subs))
@@ -153,7 +154,7 @@ func (b *bridge) handleFrame(ctx context.Context, conn *link, m *stomp.Message) 
 		}
 	}
 	msgID := headers[resilient.HeaderMessageID]
-	log := b.log.With("message_id", msgID, "destination", headers[resilient.HeaderDestination], "correlation_id", headers[resilient.HeaderCorrelationID])
+	log := b.log.With("invocation", msgID, "destination", headers[resilient.HeaderDestination], "correlation_id", headers[resilient.HeaderCorrelationID])
 
 	if msgID != "" {
 		var rec *FrameRecord

@@ -12,8 +12,6 @@ import (
 	"os"
 	"time"
 
-	schedule "github.com/irisflow/irisflow/pkg/backoff"
-
 	"github.com/go-stomp/stomp/v3"
 )
 
@@ -121,20 +119,6 @@ func (d *dialer) dial(ctx context.Context) (*link, error) {
 	}
 	return &link{Conn: conn, raw: raw, dead: w.dead}, nil
 }
-
-// backoff is exponential between min and max, with full jitter on the upper half.
-type backoff struct {
-	min, max time.Duration
-	n        int
-}
-
-func (b *backoff) next() time.Duration {
-	d := schedule.Policy{Base: b.min, Max: b.max}.Delay(b.n)
-	b.n++
-	return d
-}
-
-func (b *backoff) reset() { b.n = 0 }
 
 // heartBeatSlack is how many of the broker's heart-beat intervals may pass
 // without a byte before a connection is dead. ActiveMQ beats only when it
