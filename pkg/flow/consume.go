@@ -56,7 +56,8 @@ type ConsumeOptions struct {
 	// OnDeadLetter is optional.
 	OnDeadLetter DeadLetterHook
 	// IDKey is the log key of a message's id (its Nats-Msg-Id): "invocation"
-	// for FN work, "command" for writes. Default "msg_id".
+	// for FN work, "command" for writes, "reply_id" for replies. Default
+	// "msg_id".
 	IDKey string
 	// Logger defaults to slog.Default().
 	Logger *slog.Logger

@@ -66,7 +66,10 @@ func (w playbookWorker) Work(ctx context.Context, c *work.Call[*resilient.Action
 		return "", err
 	}
 	name := displayName(n)
-	log := c.Log.With("incident", incident, "domain", n.ASCII, "artifact", art.ID)
+	log := c.Log.With("domain", n.ASCII, "artifact", art.ID)
+	if incident != inv.IncidentID { // the work layer's logger names the invocation's incident
+		log = log.With("incident", incident)
+	}
 
 	claim := store.IncidentDomain{Domain: n.ASCII, Depth: inv.Depth, Origin: store.OriginAnalyst}
 	if art.ID != 0 {

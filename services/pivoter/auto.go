@@ -70,7 +70,10 @@ func (w autoWorker) Inputs(m *work.Message) (*autoRequest, error) { return w.p.a
 
 func (w autoWorker) Work(ctx context.Context, c autoCall) (AutoOutput, error) {
 	p, inv, req := w.p, c.Invocation, c.In
-	log := c.Log.With("domain", req.Domain, "incident", req.Incident)
+	log := c.Log.With("domain", req.Domain)
+	if req.Incident != inv.IncidentID { // the work layer's logger names the invocation's incident
+		log = log.With("incident", req.Incident)
+	}
 	out := AutoOutput{Domain: req.Domain, Incident: req.Incident, Threshold: req.Threshold, Types: req.Types, Runs: []RunOutput{}}
 
 	depth, err := p.sourceDepth(ctx, inv, req)
