@@ -92,8 +92,9 @@ func mustJSON(v any) []byte {
 }
 
 // StatusReply is a status message: {"message_type":0,"message":text,"complete":false}.
+// Every reply's message is escaped (EscapeHTML): SOAR renders it as HTML.
 func StatusReply(text string) []byte {
-	return mustJSON(ackWire{MessageType: MessageInfo, Message: text})
+	return mustJSON(ackWire{MessageType: MessageInfo, Message: EscapeHTML(text)})
 }
 
 // ErrorReply is a function failure: {"message_type":1,"message":text,"complete":true}.
@@ -119,7 +120,7 @@ func ErrorNotice(text string) []byte {
 // ActionAck acknowledges a rule-action message (ActionDataDTO), which has no
 // result payload: {"message_type":0,"message":text,"complete":true}.
 func ActionAck(text string) []byte {
-	return mustJSON(ackWire{MessageType: MessageInfo, Message: text, Complete: true})
+	return mustJSON(ackWire{MessageType: MessageInfo, Message: EscapeHTML(text), Complete: true})
 }
 
 // ResultReply is a function's final result: {"message_type":0,

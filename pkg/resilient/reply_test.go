@@ -18,7 +18,11 @@ func TestReplyGoldens(t *testing.T) {
 		{"status", resilient.StatusReply("starting Iris profile"), `{"message_type":0,"message":"starting Iris profile","complete":false}`},
 		{"error", resilient.ErrorReply("Iris said no"), `{"message_type":1,"message":"Iris said no","complete":true}`},
 		{"action ack", resilient.ActionAck("queued"), `{"message_type":0,"message":"queued","complete":true}`},
-		{"escaping", resilient.StatusReply(`a "quoted" <b>`), `{"message_type":0,"message":"a \"quoted\" \u003cb\u003e","complete":false}`},
+		// SOAR renders every message as HTML: a value is shown, never rendered.
+		{"status escaped", resilient.StatusReply(`a "quoted" <b>&`), `{"message_type":0,"message":"a \"quoted\" \u0026lt;b\u0026gt;\u0026amp;","complete":false}`},
+		{"error escaped", resilient.ErrorReply(`<script>x</script>`), `{"message_type":1,"message":"\u0026lt;script\u0026gt;x\u0026lt;/script\u0026gt;","complete":true}`},
+		{"notice escaped", resilient.ErrorNotice(`<i>`), `{"message_type":1,"message":"\u0026lt;i\u0026gt;","complete":false}`},
+		{"action ack escaped", resilient.ActionAck(`done: <img src=x>`), `{"message_type":0,"message":"done: \u0026lt;img src=x\u0026gt;","complete":true}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
