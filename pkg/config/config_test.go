@@ -176,7 +176,8 @@ func TestServiceSettingsValidated(t *testing.T) {
 		want          string
 	}{
 		{"stomp url missing", config.ServiceBridge, map[string]string{"IRISFLOW_STOMP_URL": ""}, "", "IRISFLOW_STOMP_URL is required"},
-		{"stomp url scheme", config.ServiceBridge, map[string]string{"IRISFLOW_STOMP_URL": "http://x:1"}, "", "must start with stomp+ssl://"},
+		{"stomp url scheme", config.ServiceBridge, map[string]string{"IRISFLOW_STOMP_URL": "http://x:1"}, "", `scheme "http" (want stomp+ssl:// for TLS or stomp:// for plain STOMP)`},
+		{"stomp url scheme the bridge used to accept", config.ServiceBridge, map[string]string{"IRISFLOW_STOMP_URL": "ssl://x:1"}, "", `scheme "ssl"`},
 		{"stomp login", config.ServiceBridge, map[string]string{"IRISFLOW_RESILIENT_API_KEY_SECRET": ""}, "", "IRISFLOW_RESILIENT_API_KEY_SECRET"},
 		{"bridge destination", config.ServiceBridge, map[string]string{"IRISFLOW_DESTINATIONS": "201-domaintools"}, "", `"201-domaintools" is not ORG_ID:DESTINATION`},
 		{"destination wildcard", config.ServiceBridge, map[string]string{"IRISFLOW_DESTINATIONS": "201:domain.*"}, "", "no dots, spaces or wildcards"},

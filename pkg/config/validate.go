@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/irisflow/irisflow/pkg/flow"
+	"github.com/irisflow/irisflow/pkg/resilient"
 )
 
 // Validate checks the configuration for the services it runs and reports
@@ -34,8 +35,10 @@ func (c *Config) Validate() error {
 		switch {
 		case c.STOMP.URL == "":
 			bad("stomp.url / IRISFLOW_STOMP_URL is required for the bridge (e.g. stomp+ssl://soar.example.com:65001)")
-		case !strings.HasPrefix(c.STOMP.URL, "stomp://") && !strings.HasPrefix(c.STOMP.URL, "stomp+ssl://"):
-			bad("stomp.url / IRISFLOW_STOMP_URL: %q must start with stomp+ssl:// (TLS) or stomp:// (plain)", c.STOMP.URL)
+		default:
+			if _, _, err := resilient.ParseStompURL(c.STOMP.URL); err != nil {
+				bad("stomp.url / IRISFLOW_STOMP_URL: %v", err)
+			}
 		}
 	}
 	if c.Runs(ServiceBridge) {

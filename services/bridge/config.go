@@ -4,13 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/url"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/irisflow/irisflow/pkg/flow"
 	"github.com/irisflow/irisflow/pkg/obs"
+	"github.com/irisflow/irisflow/pkg/resilient"
 )
 
 // Destination is one Resilient message destination the bridge serves: it
@@ -138,33 +138,13 @@ func (c Config) validate() error {
 	return nil
 }
 
-// parseStompURL returns host:port and whether TLS is used.
+// parseStompURL is resilient.ParseStompURL with the bridge's ErrConfig.
 func parseStompURL(s string) (addr string, useTLS bool, err error) {
-	if s == "" {
-		return "", false, fmt.Errorf("%w: no STOMP URL", ErrConfig)
-	}
-	u, err := url.Parse(s)
+	addr, useTLS, err = resilient.ParseStompURL(s)
 	if err != nil {
-		return "", false, fmt.Errorf("%w: STOMP URL: %v", ErrConfig, err)
+		return "", false, fmt.Errorf("%w: %w", ErrConfig, err)
 	}
-	switch u.Scheme {
-	case "stomp+ssl", "stomp+tls", "ssl", "tls", "stomps":
-		useTLS = true
-	case "stomp", "tcp":
-	default:
-		return "", false, fmt.Errorf("%w: STOMP URL scheme %q (want stomp+ssl:// or stomp://)", ErrConfig, u.Scheme)
-	}
-	if u.Hostname() == "" {
-		return "", false, fmt.Errorf("%w: STOMP URL %q has no host", ErrConfig, s)
-	}
-	port := u.Port()
-	if port == "" {
-		port = "61613"
-		if useTLS {
-			port = "65001"
-		}
-	}
-	return u.Hostname() + ":" + port, useTLS, nil
+	return addr, useTLS, nil
 }
 
 // LogValue describes the config without secrets.

@@ -13,8 +13,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
-	"net/url"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -117,23 +115,20 @@ type SOAR struct {
 // /queue/acks.<org>.<destination>.
 func New(cfg Config) (*SOAR, error) {
 	cfg = cfg.withDefaults()
-	u, err := url.Parse(cfg.BrokerURL)
-	if err != nil || u.Host == "" || (u.Scheme != "stomp" && u.Scheme != "tcp" && u.Scheme != "stomp+ssl" && u.Scheme != "ssl") {
-		return nil, fmt.Errorf("soarsim: broker URL %q: want stomp://host:port or stomp+ssl://host:port", cfg.BrokerURL)
+	addr, useTLS, err := resilient.ParseStompURL(cfg.BrokerURL)
+	if err != nil {
+		return nil, fmt.Errorf("soarsim: %w", err)
 	}
-	if _, _, err := net.SplitHostPort(u.Host); err != nil {
-		return nil, fmt.Errorf("soarsim: broker URL %q: want host:port", cfg.BrokerURL)
-	}
-	if (u.Scheme == "stomp+ssl" || u.Scheme == "ssl") && cfg.TLS == nil {
+	if useTLS && cfg.TLS == nil {
 		cfg.TLS = &tls.Config{MinVersion: tls.VersionTLS12}
 	}
-	if u.Scheme == "stomp" || u.Scheme == "tcp" {
+	if !useTLS {
 		cfg.TLS = nil
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &SOAR{
 		cfg:     cfg,
-		addr:    u.Host,
+		addr:    addr,
 		log:     cfg.Logger.With("component", "soarsim"),
 		links:   newLinks(),
 		replies: map[string][]resilient.Ack{},
