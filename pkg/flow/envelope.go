@@ -114,8 +114,6 @@ type Artifact struct {
 	Type        int    `json:"type"` // 2 = DNS Name
 	Value       string `json:"value"`
 	Description string `json:"description,omitempty"`
-	// Depth is the pivot depth recorded with the artifact (see Invocation.Depth).
-	Depth int `json:"depth"`
 }
 
 // WriteCommand asks the writer to create one object in Resilient.

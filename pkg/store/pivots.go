@@ -388,6 +388,22 @@ func (s *Store) IncidentDomain(ctx context.Context, org, incident int64, domain 
 	return &id, true, nil
 }
 
+// PivotDepth is a domain's pivot depth on an incident, the one rule both
+// the enricher's playbook and the pivoter check the depth limit with: the
+// larger of the depth its work carries (Invocation.Depth, AutoPivot.Depth)
+// and the depth recorded when the incident got the domain. known says
+// whether the incident has the domain.
+func (s *Store) PivotDepth(ctx context.Context, org, incident int64, domain string, workDepth int) (depth int, known bool, err error) {
+	rec, known, err := s.IncidentDomain(ctx, org, incident, domain)
+	if err != nil {
+		return 0, false, fmt.Errorf("store: pivot depth: %w", err)
+	}
+	if known {
+		return max(workDepth, rec.Depth), true, nil
+	}
+	return workDepth, false, nil
+}
+
 // SetIncidentArtifact records the Resilient artifact created for a claimed
 // domain (ErrNotFound when the incident does not have the domain).
 func (s *Store) SetIncidentArtifact(ctx context.Context, org, incident int64, domain string, artifactID int64) error {

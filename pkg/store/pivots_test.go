@@ -342,6 +342,23 @@ func TestClaimIncidentDomainsSkipsKnownAndKeepsOrder(t *testing.T) {
 		}
 	}
 
+	// The depth limit's one rule: the larger of the work's and the recorded depth.
+	for _, tc := range []struct {
+		domain     string
+		work, want int
+		known      bool
+	}{
+		{"analyst.example", 0, 0, true},
+		{"analyst.example", 2, 2, true}, // internal work deeper than the analyst's record
+		{"z.example", 0, 1, true},       // an action from SOAR (depth 0) on a pivot-found domain
+		{"never.example", 1, 1, false},
+	} {
+		depth, known, err := s.PivotDepth(ctx, 201, 4206, tc.domain, tc.work)
+		if err != nil || depth != tc.want || known != tc.known {
+			t.Errorf("PivotDepth(%s, work %d) = %d, %v, %v; want %d, %v", tc.domain, tc.work, depth, known, err, tc.want, tc.known)
+		}
+	}
+
 	if err := s.SetIncidentArtifact(ctx, 201, 4206, "a.example", 901); err != nil {
 		t.Fatal(err)
 	}

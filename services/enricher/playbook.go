@@ -141,13 +141,9 @@ func (s *service) playbookWrites(inv *flow.Invocation, incident int64, name stri
 // autoPivot is the pivoter's work for the domain, nil when its pivot depth
 // on the incident has reached the configured maximum.
 func (s *service) autoPivot(ctx context.Context, inv *flow.Invocation, incident, artifactID int64, domain string, pb PlaybookConfig) (*flow.Invocation, error) {
-	depth := inv.Depth
-	rec, ok, err := s.cfg.Store.IncidentDomain(ctx, inv.Org, incident, domain)
+	depth, _, err := s.cfg.Store.PivotDepth(ctx, inv.Org, incident, domain, inv.Depth)
 	if err != nil {
 		return nil, fmt.Errorf("auto-pivot depth: %w", err)
-	}
-	if ok {
-		depth = rec.Depth
 	}
 	if depth >= pb.PivotMaxDepth {
 		return nil, nil

@@ -193,7 +193,6 @@ func artifact(c autoCall, depth int, pv pivot.Pivot, d string) {
 			Type:        resilient.ArtifactDNSName,
 			Value:       d,
 			Description: fmt.Sprintf("Found by irisflow: %s pivot on %s from %s (pivot depth %d)", pv.Type, pv.Value, c.In.Domain, depth),
-			Depth:       depth,
 		},
 	})
 }
@@ -222,13 +221,12 @@ func valueHash(v string) string {
 // domain the incident does not have yet is claimed for it (an analyst's at
 // depth 0), so that pivots never add it back as an artifact.
 func (p *pivoter) sourceDepth(ctx context.Context, inv *flow.Invocation, req *autoRequest) (int, error) {
-	depth := max(req.Depth, inv.Depth)
-	known, ok, err := p.cfg.Store.IncidentDomain(ctx, inv.Org, req.Incident, req.Domain)
+	depth, known, err := p.cfg.Store.PivotDepth(ctx, inv.Org, req.Incident, req.Domain, max(req.Depth, inv.Depth))
 	if err != nil {
 		return 0, err
 	}
-	if ok {
-		return max(depth, known.Depth), nil
+	if known {
+		return depth, nil
 	}
 	origin := store.OriginAnalyst
 	if depth > 0 {

@@ -94,7 +94,7 @@ func TestAutoPivotFunction(t *testing.T) {
 	}
 	for d, w := range artifacts {
 		a := w.Artifact
-		if w.ID != inv.ID+"/artifact/"+d || a.Type != 2 || a.Depth != 1 || w.IncidentID != incident ||
+		if w.ID != inv.ID+"/artifact/"+d || a.Type != 2 || w.IncidentID != incident ||
 			!strings.HasPrefix(a.Description, "Found by irisflow: ssl_hash pivot on ") || !strings.HasSuffix(a.Description, " from "+source+" (pivot depth 1)") {
 			t.Errorf("artifact command %+v / %+v", w, a)
 		}

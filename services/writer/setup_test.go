@@ -159,7 +159,7 @@ func rowCmd(id string, cells map[string]any) *flow.WriteCommand {
 
 func artifactCmd(id, value string) *flow.WriteCommand {
 	return &flow.WriteCommand{ID: id, InvocationID: "inv-" + id, Org: org, IncidentID: incident, Kind: flow.WriteArtifact,
-		Artifact: &flow.Artifact{Type: resilient.ArtifactDNSName, Value: value, Description: "found by an Iris pivot", Depth: 1}}
+		Artifact: &flow.Artifact{Type: resilient.ArtifactDNSName, Value: value, Description: "found by an Iris pivot"}}
 }
 
 // objects counts what a command of kind would have created on the demo incident.
