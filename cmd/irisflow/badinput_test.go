@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -138,7 +139,8 @@ func TestBadInputCorpus(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	env, err := startDemo(ctx, testenv.QuietLogger(), demoOptions{dbURL: testenv.Postgres(t), noAutoPivot: true})
+	logs := &testenv.LogBuffer{}
+	env, err := startDemo(ctx, logs.Logger(), demoOptions{dbURL: testenv.Postgres(t), noAutoPivot: true})
 	if env != nil {
 		t.Cleanup(env.close)
 	}
@@ -198,6 +200,29 @@ func TestBadInputCorpus(t *testing.T) {
 		}
 	}
 	dls := testenv.ReadStream[flow.DeadLetter](t, env.pipeline.js, flow.StreamDLQ, flow.DLQSubject("STOMP"))
+	// No secret of the configuration in any reply, log line or dead letter.
+	if logs.Count("bridge starting") == 0 {
+		t.Fatal("the services' logs were not captured: nothing to search for secrets")
+	}
+	var seen strings.Builder
+	seen.WriteString(logs.String())
+	for _, inv := range append(sent, good) {
+		for _, a := range env.soar.Replies(inv.CorrelationID) {
+			seen.WriteString(a.Message)
+			seen.Write(a.Results)
+		}
+	}
+	for _, dl := range testenv.ReadStream[json.RawMessage](t, env.pipeline.js, flow.StreamDLQ, "") {
+		seen.Write(dl)
+	}
+	for name, secret := range map[string]string{"the Iris API key": env.cfg.Iris.Key, "the REST API key secret": env.cfg.Resilient.APIKeySecret} {
+		if secret == "" {
+			t.Fatalf("%s is not configured: nothing to look for", name)
+		}
+		if strings.Contains(seen.String(), secret) {
+			t.Errorf("%s appears in a reply, a log line or a dead letter", name)
+		}
+	}
 	for _, b := range corpus {
 		if !b.dl {
 			continue
