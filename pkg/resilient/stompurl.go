@@ -2,6 +2,7 @@ package resilient
 
 import (
 	"fmt"
+	"net"
 	"net/url"
 )
 
@@ -38,5 +39,5 @@ func ParseStompURL(s string) (addr string, useTLS bool, err error) {
 	if u.Port() != "" {
 		port = u.Port()
 	}
-	return u.Hostname() + ":" + port, useTLS, nil
+	return net.JoinHostPort(u.Hostname(), port), useTLS, nil
 }

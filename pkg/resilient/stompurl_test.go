@@ -18,7 +18,9 @@ func TestParseStompURL(t *testing.T) {
 		{"stomp+ssl://soar.example.com:443", "soar.example.com:443", true},
 		{"stomp://127.0.0.1", "127.0.0.1:61613", false},
 		{"stomp://127.0.0.1:16613", "127.0.0.1:16613", false},
-		{"stomp://[::1]:61613", "::1:61613", false},
+		{"stomp://[::1]:61613", "[::1]:61613", false},
+		{"stomp://[::]:16613", "[::]:16613", false}, // the embedded broker listening on every address (compose)
+		{"stomp+ssl://[2001:db8::1]", "[2001:db8::1]:65001", true},
 	}
 	for _, g := range good {
 		addr, useTLS, err := resilient.ParseStompURL(g.in)
