@@ -145,6 +145,14 @@ func Consume(ctx context.Context, js jetstream.JetStream, c Consumer, h Handler,
 			if terminal(err) {
 				continue // the iterator is closed: the next Next says so
 			}
+			if gone := consumerGone(ctx, cons); gone != nil {
+				// Deleted while no pull was parked on the server (a loaded
+				// machine): nats.go saw only missed heartbeats and would
+				// re-pull for ever.
+				lastErr = gone
+				it.Stop()
+				continue // closed: the next Next says so
+			}
 			log.Warn("fetch failed; retrying", "err", err)
 			continue
 		}
@@ -157,6 +165,18 @@ func Consume(ctx context.Context, js jetstream.JetStream, c Consumer, h Handler,
 			handleOne(work, log, pub, c, msg, h, o)
 		}()
 	}
+}
+
+// consumerGone asks the server whether the consumer still exists after a
+// fetch error: the error when the server says it does not, else nil (it
+// exists, or the server could not say).
+func consumerGone(ctx context.Context, cons jetstream.Consumer) error {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if _, err := cons.Info(ctx); errors.Is(err, jetstream.ErrConsumerNotFound) {
+		return err
+	}
+	return nil
 }
 
 // terminal reports whether a fetch error ends nats.go's iterator (it
