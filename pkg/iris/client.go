@@ -150,8 +150,10 @@ func (c *Client) call(ctx context.Context, method, endpoint string, params url.V
 		if attempt > 0 {
 			c.retries.Add(1)
 		}
-		if err := c.cfg.Limiter.Wait(ctx); err != nil {
-			return ctxError(endpoint, err, lastErr)
+		if attempt > 0 || !useReservation(ctx) {
+			if err := c.cfg.Limiter.Wait(ctx); err != nil {
+				return ctxError(endpoint, err, lastErr)
+			}
 		}
 		body, err := c.once(ctx, method, endpoint, params, domains, attempt)
 		if err == nil {

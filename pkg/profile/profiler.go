@@ -114,13 +114,18 @@ func (a Answer) Found() bool { return a.Result != nil }
 
 // Profiler answers profile lookups. Lookups of concurrent callers are
 // gathered into batches; for each batch it reads the store's profile
-// history once (the cache: a fetch younger than the TTL answers), asks Iris
-// once for the cold domains, saves the answers (negative entries for
-// domains Iris has no data for) in one bulk write, then answers.
+// history once (the cache: a fetch younger than the TTL answers), then asks
+// Iris for the cold domains. The cold domains of batches resolving at the
+// same time share Iris requests while they wait for a quota token (see
+// coalescer); each request's answers are saved (negative entries for
+// domains Iris has no data for) in one bulk write. A batch without cold
+// domains never waits for a token (a batch's warm domains are answered
+// with its cold ones).
 type Profiler struct {
-	cfg     Config
-	batcher *batcher
-	decoded *decoded // stored results already decoded
+	cfg       Config
+	batcher   *batcher
+	coalescer *coalescer // the cold domains of concurrent batches, into Iris requests
+	decoded   *decoded   // stored results already decoded
 }
 
 // New returns a Profiler; base bounds the life of its batches, which
@@ -140,7 +145,17 @@ func New(base context.Context, cfg Config) (*Profiler, error) {
 	p := &Profiler{cfg: cfg.withDefaults(), decoded: newDecoded(decodedBytes)}
 	p.batcher = newBatcher(base, p.resolve, p.cfg.Window, p.cfg.MaxWait, p.cfg.Size, batchTimeout)
 	p.batcher.coming = p.cfg.Arrivals
+	p.coalescer = &coalescer{reserve: reserveOf(p.cfg.Iris), fetch: p.fetch, size: p.cfg.Size, base: base, timeout: batchTimeout}
 	return p, nil
+}
+
+// reserveOf is inv's Reserve, or none (each request waits for its own token
+// in inv) when inv is not a Reserver.
+func reserveOf(inv Investigator) func(context.Context) (context.Context, error) {
+	if r, ok := inv.(Reserver); ok {
+		return r.Reserve
+	}
+	return func(ctx context.Context) (context.Context, error) { return ctx, ctx.Err() }
 }
 
 // Profile returns the profile of each of domains (normalised ASCII names),
@@ -167,8 +182,11 @@ func (p *Profiler) One(ctx context.Context, domain string, force bool) (Answer, 
 	return a, nil
 }
 
-// Close waits for the batches in flight.
-func (p *Profiler) Close() { p.batcher.wait() }
+// Close waits for the batches and Iris requests in flight.
+func (p *Profiler) Close() {
+	p.batcher.wait()
+	p.coalescer.wait()
+}
 
 func (p *Profiler) cacheLookup(hit bool, age time.Duration) {
 	if p.cfg.CacheLookup != nil {
@@ -213,12 +231,9 @@ func (p *Profiler) resolve(ctx context.Context, batch []lookupKey) (map[lookupKe
 		return out, nil
 	}
 	start := time.Now()
-	results, errs, err := p.investigate(ctx, cold)
+	results, errs, err := p.coalescer.lookup(ctx, cold)
 	p.cfg.Logger.Debug("iris lookup", "domains", len(cold), "cached", len(batch)-len(cold), "elapsed", time.Since(start), "err", err)
 	if err != nil {
-		return nil, err
-	}
-	if err := p.save(ctx, cold, results, errs); err != nil {
 		return nil, err
 	}
 	fetched := p.cfg.Now()
@@ -233,6 +248,18 @@ func (p *Profiler) resolve(ctx context.Context, batch []lookupKey) (map[lookupKe
 		out[k] = outcome{res: Answer{Domain: k.domain, Result: results[k.domain], FetchedAt: fetched}}
 	}
 	return out, nil
+}
+
+// fetch looks one Iris request's domains up and saves the answers.
+func (p *Profiler) fetch(ctx context.Context, domains []string) (map[string]*iris.Result, map[string]error, error) {
+	results, errs, err := p.investigate(ctx, domains)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := p.save(ctx, domains, results, errs); err != nil {
+		return nil, nil, err
+	}
+	return results, errs, nil
 }
 
 // fromStore is FromStore with the decoded results of recent reads kept:

@@ -24,6 +24,12 @@ type harness struct {
 
 func setup(t testing.TB, simCfg irissim.Config, mutate func(*profile.Config)) *harness {
 	t.Helper()
+	return setupLimited(t, simCfg, nil, mutate)
+}
+
+// setupLimited is setup with the Iris client on lim (nil: unlimited).
+func setupLimited(t testing.TB, simCfg irissim.Config, lim iris.Limiter, mutate func(*profile.Config)) *harness {
+	t.Helper()
 	st := testenv.PostgresStore(t)
 	sim, err := irissim.New(simCfg)
 	if err != nil {
@@ -32,7 +38,7 @@ func setup(t testing.TB, simCfg irissim.Config, mutate func(*profile.Config)) *h
 	srv := httptest.NewServer(sim.Handler())
 	t.Cleanup(srv.Close)
 	client, err := iris.New(iris.Config{BaseURL: srv.URL, Username: "demo", APIKey: "demo-key", MaxRetries: iris.NoRetries,
-		Logger: quiet()})
+		Limiter: lim, Logger: quiet()})
 	if err != nil {
 		t.Fatal(err)
 	}
