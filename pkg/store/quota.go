@@ -26,7 +26,10 @@ type QuotaConfig struct {
 	// PerMonth caps requests per UTC calendar month (default 0: none).
 	PerMonth int
 	// Burst is the bucket capacity: requests allowed at once after a quiet
-	// period (default PerMinute).
+	// period (default 1). With a capacity of B, one minute can see
+	// B + PerMinute − 1 requests, more than an API allowing PerMinute a
+	// minute accepts (Iris answers 503 above it); with 1, requests are
+	// spaced evenly and no minute sees more than PerMinute.
 	Burst int
 	// MaxWait makes Wait fail with ErrQuotaExhausted instead of waiting
 	// longer than this (default 0: wait as long as ctx allows).
@@ -58,7 +61,7 @@ func (s *Store) Quota(ctx context.Context, cfg QuotaConfig) (*Quota, error) {
 		return nil, fmt.Errorf("store: quota %s: %w: negative limit", cfg.Name, ErrInvalid)
 	}
 	if cfg.Burst == 0 {
-		cfg.Burst = cfg.PerMinute
+		cfg.Burst = 1
 	}
 	if cfg.MaxSleep <= 0 {
 		cfg.MaxSleep = 5 * time.Second

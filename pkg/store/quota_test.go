@@ -37,7 +37,7 @@ func take(t *testing.T, ctx context.Context, q *store.Quota) time.Duration {
 func TestQuotaBurstThenWait(t *testing.T) {
 	t.Parallel()
 	s, ctx := setup(t)
-	q := newQuota(t, ctx, s, store.QuotaConfig{PerMinute: 60}) // capacity defaults to 60
+	q := newQuota(t, ctx, s, store.QuotaConfig{PerMinute: 60, Burst: 60})
 	for i := range 60 {
 		if w := take(t, ctx, q); w != 0 {
 			t.Fatalf("take %d of a full bucket of 60: wait %v", i+1, w)
@@ -55,6 +55,28 @@ func TestQuotaBurstThenWait(t *testing.T) {
 	}
 	if w <= 0 || w > time.Second {
 		t.Fatalf("wait after draining = %v, want in (0, 1s]", w)
+	}
+}
+
+// TestQuotaDefaultBurstIsOne: by default the bucket holds one token, so no
+// minute sees more than PerMinute requests (a full bucket of PerMinute
+// allowed PerMinute at once and the refill on top within the same minute).
+func TestQuotaDefaultBurstIsOne(t *testing.T) {
+	t.Parallel()
+	s, ctx := setup(t)
+	q := newQuota(t, ctx, s, store.QuotaConfig{PerMinute: 6}) // a token every 10 s
+	st, err := q.State(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Capacity != 1 || st.Tokens != 1 {
+		t.Fatalf("state %+v, want capacity 1, full", st)
+	}
+	if w := take(t, ctx, q); w != 0 {
+		t.Fatalf("take from a full bucket waited %v", w)
+	}
+	if w := take(t, ctx, q); w <= 0 || w > 10*time.Second {
+		t.Fatalf("second take: wait %v, want in (0, 10s]", w)
 	}
 }
 
@@ -106,8 +128,8 @@ func TestQuotaSharedByReplicas(t *testing.T) {
 func TestQuotaPause(t *testing.T) {
 	t.Parallel()
 	s, ctx := setup(t)
-	q := newQuota(t, ctx, s, store.QuotaConfig{PerMinute: 60})
-	other := newQuota(t, ctx, s, store.QuotaConfig{PerMinute: 60}) // another replica's handle
+	q := newQuota(t, ctx, s, store.QuotaConfig{PerMinute: 60, Burst: 60})
+	other := newQuota(t, ctx, s, store.QuotaConfig{PerMinute: 60, Burst: 60}) // another replica's handle
 	if err := q.Pause(ctx, 10*time.Minute); err != nil {
 		t.Fatal(err)
 	}
@@ -130,7 +152,7 @@ func TestQuotaPause(t *testing.T) {
 		t.Fatalf("a token was taken during the pause: %v left", st2.Tokens)
 	}
 	// Wait gives up at once when the pause is longer than MaxWait.
-	impatient := newQuota(t, ctx, s, store.QuotaConfig{PerMinute: 60, MaxWait: time.Minute})
+	impatient := newQuota(t, ctx, s, store.QuotaConfig{PerMinute: 60, Burst: 60, MaxWait: time.Minute})
 	if err := impatient.Wait(ctx); !errors.Is(err, store.ErrQuotaExhausted) {
 		t.Fatalf("Wait with MaxWait 1m during a 10m pause: %v, want ErrQuotaExhausted", err)
 	}
@@ -151,7 +173,7 @@ func TestQuotaRefillComputedInSQL(t *testing.T) {
 	t.Parallel()
 	s, ctx := setup(t)
 	// 6/min = 0.1 token/s: nothing refills noticeably while the test runs.
-	q := newQuota(t, ctx, s, store.QuotaConfig{Name: "refill", PerMinute: 6})
+	q := newQuota(t, ctx, s, store.QuotaConfig{Name: "refill", PerMinute: 6, Burst: 6})
 	for range 6 {
 		if w := take(t, ctx, q); w != 0 {
 			t.Fatalf("take from a full bucket waited %v", w)
@@ -197,8 +219,8 @@ func TestQuotaWindows(t *testing.T) {
 		allowed int
 		maxWait time.Duration
 	}{
-		{"hourly cap", store.QuotaConfig{Name: "hour", PerMinute: 600, PerHour: 3}, 3, time.Hour},
-		{"monthly cap", store.QuotaConfig{Name: "month", PerMinute: 600, PerMonth: 2}, 2, 31 * 24 * time.Hour},
+		{"hourly cap", store.QuotaConfig{Name: "hour", PerMinute: 600, PerHour: 3, Burst: 10}, 3, time.Hour},
+		{"monthly cap", store.QuotaConfig{Name: "month", PerMinute: 600, PerMonth: 2, Burst: 10}, 2, 31 * 24 * time.Hour},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
