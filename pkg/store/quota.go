@@ -149,8 +149,11 @@ func (q *Quota) Take(ctx context.Context) (time.Duration, error) {
 }
 
 // Wait blocks until it takes a token or ctx ends. Between attempts it sleeps
-// for the wait Take reports (at most MaxSleep), plus up to 10% jitter so
-// replicas do not all retry at the same instant.
+// for the wait Take reports: a token due within MaxSleep is asked for when
+// it is due — with a burst of one, a token not taken is refill lost, and
+// replicas asking at the same instant are served one by one by the row
+// lock — and a longer wait is slept in steps of MaxSleep plus up to 10%
+// jitter, so replicas spread out.
 func (q *Quota) Wait(ctx context.Context) error {
 	for {
 		wait, err := q.Take(ctx)
@@ -163,8 +166,10 @@ func (q *Quota) Wait(ctx context.Context) error {
 		if q.cfg.MaxWait > 0 && wait > q.cfg.MaxWait {
 			return fmt.Errorf("store: quota %s: next request in %s: %w", q.cfg.Name, wait.Round(time.Second), ErrQuotaExhausted)
 		}
-		sleep := min(wait, q.cfg.MaxSleep)
-		sleep += time.Duration(rand.Int64N(int64(sleep)/10 + 1))
+		sleep := wait
+		if wait > q.cfg.MaxSleep {
+			sleep = q.cfg.MaxSleep + time.Duration(rand.Int64N(int64(q.cfg.MaxSleep)/10+1))
+		}
 		t := time.NewTimer(sleep)
 		select {
 		case <-ctx.Done():
