@@ -36,13 +36,13 @@ func demoDatabase(ctx context.Context, log *slog.Logger, dir string) (dbURL stri
 		log.Info("demo: using the local PostgreSQL server", "database", "irisflow_demo")
 		return u, func() {}, nil
 	}
-	u, stop, err := throwawayCluster(ctx, dir)
+	u, pg, err := throwawayCluster(ctx, dir)
 	if err != nil {
 		return "", nil, fmt.Errorf("no PostgreSQL for the demo: none at 127.0.0.1:5432 and no local PostgreSQL binaries to start one (%v); "+
 			"set IRISFLOW_DATABASE_URL, or install PostgreSQL (apt-get install postgresql)", err)
 	}
 	log.Info("demo: started a throwaway PostgreSQL cluster", "dir", dir)
-	return u, stop, nil
+	return u, pg.Stop, nil
 }
 
 func pingDB(ctx context.Context, u string) error {
@@ -74,10 +74,50 @@ func recreateDatabase(ctx context.Context, adminURL, name string) (string, error
 	return u.String(), nil
 }
 
+// pgCluster is a throwaway PostgreSQL cluster (throwawayCluster): its
+// data directory and the pg_ctl that runs it.
+type pgCluster struct {
+	bin, data, opts, logFile string
+}
+
+// pgCmd runs a PostgreSQL binary; PostgreSQL refuses to run as root, so as
+// root it runs as the postgres system user.
+func (c *pgCluster) pgCmd(ctx context.Context, name string, args ...string) *exec.Cmd {
+	path := filepath.Join(c.bin, name)
+	if os.Geteuid() == 0 {
+		if _, err := user.Lookup("postgres"); err == nil {
+			return exec.CommandContext(ctx, "runuser", append([]string{"-u", "postgres", "--", path}, args...)...)
+		}
+	}
+	return exec.CommandContext(ctx, path, args...)
+}
+
+// start starts the server and waits until it accepts connections.
+func (c *pgCluster) start(ctx context.Context) error {
+	if out, err := c.pgCmd(ctx, "pg_ctl", "-D", c.data, "-o", c.opts, "-w", "-l", c.logFile, "start").CombinedOutput(); err != nil {
+		return fmt.Errorf("pg_ctl start: %v: %s", err, out)
+	}
+	return nil
+}
+
+// Stop stops the server (fast: open sessions are ended).
+func (c *pgCluster) Stop() {
+	_ = c.pgCmd(context.Background(), "pg_ctl", "-D", c.data, "-m", "fast", "-w", "stop").Run()
+}
+
+// Restart stops the server (fast: every connection is cut) and starts it
+// again on the same port and data.
+func (c *pgCluster) Restart(ctx context.Context) error {
+	if out, err := c.pgCmd(ctx, "pg_ctl", "-D", c.data, "-m", "fast", "-w", "stop").CombinedOutput(); err != nil {
+		return fmt.Errorf("pg_ctl stop: %v: %s", err, out)
+	}
+	return c.start(ctx)
+}
+
 // throwawayCluster runs initdb and postgres from the newest local
-// /usr/lib/postgresql/*/bin on a free loopback port. PostgreSQL refuses to
-// run as root, so as root it runs as the postgres system user.
-func throwawayCluster(ctx context.Context, dir string) (string, func(), error) {
+// /usr/lib/postgresql/*/bin on a free loopback port, and creates the
+// demo's database in it.
+func throwawayCluster(ctx context.Context, dir string) (string, *pgCluster, error) {
 	bins, _ := filepath.Glob("/usr/lib/postgresql/*/bin/initdb")
 	if len(bins) == 0 {
 		if p, err := exec.LookPath("initdb"); err == nil {
@@ -87,18 +127,8 @@ func throwawayCluster(ctx context.Context, dir string) (string, func(), error) {
 		}
 	}
 	sort.Strings(bins)
-	bin := filepath.Dir(bins[len(bins)-1])
-	data := filepath.Join(dir, "pgdata")
-	wrap := func(name string, args ...string) *exec.Cmd {
-		path := filepath.Join(bin, name)
-		if os.Geteuid() == 0 {
-			if _, err := user.Lookup("postgres"); err == nil {
-				return exec.CommandContext(ctx, "runuser", append([]string{"-u", "postgres", "--", path}, args...)...)
-			}
-		}
-		return exec.CommandContext(ctx, path, args...)
-	}
-	if err := os.MkdirAll(data, 0o700); err != nil {
+	c := &pgCluster{bin: filepath.Dir(bins[len(bins)-1]), data: filepath.Join(dir, "pgdata"), logFile: filepath.Join(dir, "postgres.log")}
+	if err := os.MkdirAll(c.data, 0o700); err != nil {
 		return "", nil, err
 	}
 	if os.Geteuid() == 0 {
@@ -106,28 +136,27 @@ func throwawayCluster(ctx context.Context, dir string) (string, func(), error) {
 			uid, _ := strconv.Atoi(u.Uid)
 			gid, _ := strconv.Atoi(u.Gid)
 			_ = os.Chown(dir, uid, gid)
-			_ = os.Chown(data, uid, gid)
+			_ = os.Chown(c.data, uid, gid)
 		}
 	}
-	if out, err := wrap("initdb", "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8").CombinedOutput(); err != nil {
+	if out, err := c.pgCmd(ctx, "initdb", "-D", c.data, "-U", "postgres", "--auth=trust", "-E", "UTF8").CombinedOutput(); err != nil {
 		return "", nil, fmt.Errorf("initdb: %v: %s", err, out)
 	}
 	port, err := freePort()
 	if err != nil {
 		return "", nil, err
 	}
-	opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1", port, dir)
-	if out, err := wrap("pg_ctl", "-D", data, "-o", opts, "-w", "-l", filepath.Join(dir, "postgres.log"), "start").CombinedOutput(); err != nil {
-		return "", nil, fmt.Errorf("pg_ctl start: %v: %s", err, out)
+	c.opts = fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1", port, dir)
+	if err := c.start(ctx); err != nil {
+		return "", nil, err
 	}
-	stop := func() { _ = wrap("pg_ctl", "-D", data, "-m", "fast", "stop").Run() }
 	admin := fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", port)
 	u, err := recreateDatabase(ctx, admin, "irisflow_demo")
 	if err != nil {
-		stop()
+		c.Stop()
 		return "", nil, err
 	}
-	return u, stop, nil
+	return u, c, nil
 }
 
 func freePort() (int, error) {

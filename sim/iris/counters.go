@@ -18,11 +18,11 @@ type Counters struct {
 	Searches int64 `json:"searches"`
 	// Pages counts answered search pages, first pages included.
 	Pages int64 `json:"pages"`
-	// Errors503 counts per-minute quota rejections.
+	// Errors503 counts quota rejections and injected 503s (FailNext).
 	Errors503 int64 `json:"errors_503"`
 	// ErrorsAuth counts 401 and 403 answers.
 	ErrorsAuth int64 `json:"errors_auth"`
-	// Errors500 counts injected 500 answers (ErrorRate).
+	// Errors500 counts injected 500 answers (ErrorRate, FailNext).
 	Errors500 int64 `json:"errors_500"`
 	// Canceled counts requests whose context ended during injected latency.
 	Canceled int64 `json:"canceled"`

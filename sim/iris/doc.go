@@ -30,7 +30,8 @@
 // (413, MaxBodyBytes) → form parse (400) → injected Latency (a request
 // whose context ends meanwhile is dropped and counted as Canceled) → auth
 // (401 no credentials at all, 403 anything wrong, with the recorded
-// message) → per-hour, then per-minute quota (503) → injected ErrorRate (500) → endpoint.
+// message) → injected failures (FailNext: 500 or 503) → per-hour, then
+// per-minute quota (503) → injected ErrorRate (500) → endpoint.
 //
 // # Decisions where the real service is unknown
 //

@@ -87,6 +87,10 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		writeError(w, code, msg)
 		return
 	}
+	if status := s.failNext(); status != 0 {
+		s.writeBurstError(w, status)
+		return
+	}
 	now := s.cfg.Now()
 	product := ""
 	switch ep {

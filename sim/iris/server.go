@@ -28,6 +28,7 @@ type Server struct {
 	counters counters
 	quota    quota
 	seq      uint64Counter
+	burst    burst
 }
 
 // New builds the data (built-in seed-guide domains, the universe, the
