@@ -13,7 +13,7 @@ TEST_FLAGS ?= -race -count=1 -timeout 15m
 # worker is busy (golang/go#75804, fixed in 1.27); a count has no deadline.
 FUZZTIME ?= 200000x
 
-.PHONY: all build test lint fuzz bench demo services tidy clean compose-config compose-smoke images test-containers cluster-test
+.PHONY: all build test lint fuzz bench demo services tidy clean compose-config compose-smoke images test-containers cluster-test chaos chaos-short
 
 all: lint test
 
@@ -89,6 +89,18 @@ test-containers:
 ## service under load, with a node SIGKILLed, a replica SIGKILLed, a node restarted
 cluster-test: services
 	$(GO) test -race -count=1 -timeout 20m -tags cluster -run '^TestClusterFailoverAndReplicas$$' -v ./cmd/irisflow/
+
+## chaos: the fault suite (cmd/irisflow/chaos_test.go): two processes of each
+## service on a nats-server and a PostgreSQL of its own, the STOMP link through
+## a proxy, failing simulators; every service killed, NATS, PostgreSQL and the
+## broker link broken under load; fails on any lost or duplicate reply or write,
+## or a secret in a reply, log line or dead letter (docs/reliability.md)
+chaos: services
+	$(GO) test -race -count=1 -timeout 30m -tags chaos -run '^TestChaos$$' -v ./cmd/irisflow/
+
+## chaos-short: the same checks with fewer faults and a shorter load (CI, ≈3 minutes)
+chaos-short: services
+	IRISFLOW_CHAOS_SHORT=1 $(GO) test -race -count=1 -timeout 15m -tags chaos -run '^TestChaos$$' -v ./cmd/irisflow/
 
 ## images: the local images docker-compose.local.yml names (Docker engine started when needed)
 images:

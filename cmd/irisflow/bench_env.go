@@ -37,20 +37,25 @@ type benchEnv struct {
 // universe is how many distinct domains the passes need.
 func startBenchEnv(ctx context.Context, log *slog.Logger, o *benchOptions, universe int) (*benchEnv, error) {
 	b := &benchEnv{o: o}
-	onReply := func(cid string, ack resilient.Ack) {
-		if t := b.tr.Load(); t != nil {
-			t.reply(cid, ack)
+	onReply := func(k int) func(string, resilient.Ack) {
+		return func(cid string, ack resilient.Ack) {
+			if t := b.tr.Load(); t != nil {
+				t.reply(cid, ack)
+			}
+			if o.onReply != nil {
+				o.onReply(k, cid, ack)
+			}
 		}
 	}
 	o.tune = envTuning{
 		iris: func(c *irissim.Config) {
 			c.Universe = max(c.Universe, universe)
-			c.Latency, c.PerMinute = o.irisLatency, o.irisQuota
+			c.Latency, c.PerMinute, c.ErrorRate = o.irisLatency, o.irisQuota, o.irisErrorRate
 			c.Users = map[string]string{"demo": "demo-key", seedIrisUser: seedIrisKey}
 		},
-		rest: func(c *resilientsim.Config) { c.Latency = o.restLatency },
+		rest: func(c *resilientsim.Config) { c.Latency, c.ErrorRate = o.restLatency, o.restErrorRate },
 		soar: func(c *soarsim.Config) {
-			c.OnReply, c.FirstInvocationID = onReply, firstInvocationID(0)
+			c.OnReply, c.FirstInvocationID = onReply(0), firstInvocationID(0)
 			b.soarCfg = *c
 		},
 		config: func(c *config.Config) {
@@ -60,6 +65,9 @@ func startBenchEnv(ctx context.Context, log *slog.Logger, o *benchOptions, unive
 			}
 			if in := o.inProcess(); len(in) > 0 {
 				c.Services = in
+			}
+			if o.stompVia != nil {
+				c.STOMP.URL = o.stompVia(c.STOMP.URL)
 			}
 		},
 	}
@@ -88,7 +96,7 @@ func startBenchEnv(ctx context.Context, log *slog.Logger, o *benchOptions, unive
 	b.senders = []*soarsim.SOAR{env.soar}
 	for k := 1; k < o.senders; k++ {
 		c := b.soarCfg
-		c.Sim, c.FirstInvocationID = nil, firstInvocationID(k)
+		c.Sim, c.FirstInvocationID, c.OnReply = nil, firstInvocationID(k), onReply(k)
 		s, err := soarsim.New(c)
 		if err != nil {
 			return b, fmt.Errorf("bench: SOAR sender %d: %w", k+1, err)

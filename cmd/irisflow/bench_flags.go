@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/irisflow/irisflow/pkg/config"
+	"github.com/irisflow/irisflow/pkg/resilient"
 )
 
 // Bench modes: what each invocation asks irisflow.
@@ -35,10 +36,20 @@ type benchOptions struct {
 	warmup      bool    // profile the distinct domains once before the measured pass
 	drain       time.Duration
 
-	irisLatency time.Duration
-	irisQuota   int // requests/min of the Iris simulator and of irisflow's shared quota; 0 = none
-	restLatency time.Duration
-	restRate    float64
+	irisLatency   time.Duration
+	irisQuota     int     // requests/min of the Iris simulator and of irisflow's shared quota; 0 = none
+	irisErrorRate float64 // share of Iris requests the simulator answers 500
+	restLatency   time.Duration
+	restRate      float64
+	restErrorRate float64 // share of REST requests the Resilient simulator answers 500
+
+	// stompVia, when set, maps the broker's URL to the one the services
+	// use (make chaos: a proxy in front of the broker, which the SOAR
+	// simulators reach directly).
+	stompVia func(brokerURL string) string
+	// onReply, when set, is also called with every reply a SOAR simulator
+	// records (sender k; make chaos: when duplicates arrived). It must not block.
+	onReply func(k int, cid string, ack resilient.Ack)
 
 	replicas    map[string]int // service → processes of its own binary
 	replicasArg string
@@ -59,6 +70,9 @@ func (o *benchOptions) validate() error {
 	}
 	if o.invocations < 0 || o.duration < 0 || o.rate < 0 || o.distinct < 0 || o.irisQuota < 0 {
 		errs = append(errs, errors.New("--invocations, --duration, --rate, --distinct and --iris-quota cannot be negative"))
+	}
+	if o.irisErrorRate < 0 || o.irisErrorRate > 1 || o.restErrorRate < 0 || o.restErrorRate > 1 {
+		errs = append(errs, errors.New("--iris-error-rate and --rest-error-rate: want a share from 0 to 1"))
 	}
 	if o.invocations == 0 && o.duration == 0 {
 		errs = append(errs, errors.New("give --invocations N or --duration D"))

@@ -9,8 +9,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -22,13 +24,22 @@ import (
 // replicaSet is --replicas: services running as processes of their own
 // binaries (services/<name>/cmd/<name>), on the bench's configuration.
 type replicaSet struct {
-	procs []*replicaProc
+	mu                sync.Mutex // procs: restart replaces one while a pass runs
+	procs             []*replicaProc
+	cfgPath, bin, dir string
+}
+
+// list is the processes now running.
+func (r *replicaSet) list() []*replicaProc {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.procs)
 }
 
 type replicaProc struct {
 	name   string // e.g. enricher-2
 	cmd    *exec.Cmd
-	log    string // its stderr
+	log    string // its stderr (a restarted replica appends to it)
 	listen string // its /readyz listener
 	exited chan struct{}
 }
@@ -67,33 +78,16 @@ func startReplicas(ctx context.Context, cfg *config.Config, natsURL string, repl
 	if err != nil {
 		return nil, fmt.Errorf("replicas: encode the configuration: %w", err)
 	}
-	cfgPath := filepath.Join(dir, "config.yaml")
-	if err := os.WriteFile(cfgPath, b, 0o600); err != nil {
+	set := &replicaSet{cfgPath: filepath.Join(dir, "config.yaml"), bin: binDir, dir: dir}
+	if err := os.WriteFile(set.cfgPath, b, 0o600); err != nil {
 		return nil, fmt.Errorf("replicas: %w", err)
 	}
-	set := &replicaSet{}
 	for _, name := range replicaNames(replicas) {
-		service, _, _ := strings.Cut(name, "-")
-		port, err := freePort()
+		p, err := set.launch(name)
 		if err != nil {
 			set.stop()
 			return nil, err
 		}
-		p := &replicaProc{name: name, log: filepath.Join(dir, name+".log"), listen: "127.0.0.1:" + strconv.Itoa(port), exited: make(chan struct{})}
-		logf, err := os.Create(p.log)
-		if err != nil {
-			set.stop()
-			return nil, err
-		}
-		p.cmd = exec.Command(filepath.Join(binDir, service))
-		p.cmd.Env = append(os.Environ(), "IRISFLOW_CONFIG="+cfgPath, "IRISFLOW_HTTP_LISTEN="+p.listen)
-		p.cmd.Stderr, p.cmd.Stdout = logf, logf
-		if err := p.cmd.Start(); err != nil {
-			logf.Close()
-			set.stop()
-			return nil, fmt.Errorf("replicas: start %s: %w", name, err)
-		}
-		go func() { _ = p.cmd.Wait(); logf.Close(); close(p.exited) }()
 		set.procs = append(set.procs, p)
 	}
 	for _, p := range set.procs {
@@ -103,6 +97,57 @@ func startReplicas(ctx context.Context, cfg *config.Config, natsURL string, repl
 		}
 	}
 	return set, nil
+}
+
+// launch starts the process name (e.g. enricher-2) on a /readyz listener
+// of its own, its output appended to dir/name.log.
+func (r *replicaSet) launch(name string) (*replicaProc, error) {
+	service, _, _ := strings.Cut(name, "-")
+	port, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	p := &replicaProc{name: name, log: filepath.Join(r.dir, name+".log"), listen: "127.0.0.1:" + strconv.Itoa(port), exited: make(chan struct{})}
+	logf, err := os.OpenFile(p.log, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	p.cmd = exec.Command(filepath.Join(r.bin, service))
+	p.cmd.Env = append(os.Environ(), "IRISFLOW_CONFIG="+r.cfgPath, "IRISFLOW_HTTP_LISTEN="+p.listen)
+	p.cmd.Stderr, p.cmd.Stdout = logf, logf
+	if err := p.cmd.Start(); err != nil {
+		logf.Close()
+		return nil, fmt.Errorf("replicas: start %s: %w", name, err)
+	}
+	go func() { _ = p.cmd.Wait(); logf.Close(); close(p.exited) }()
+	return p, nil
+}
+
+// restart ends the process name with sig (SIGKILL: a crash; SIGTERM: a
+// clean stop, killed after 30 s), starts it again, as a supervisor would,
+// and waits until it is ready.
+func (r *replicaSet) restart(ctx context.Context, name string, sig syscall.Signal) error {
+	procs := r.list()
+	i := slices.IndexFunc(procs, func(p *replicaProc) bool { return p.name == name })
+	if i < 0 {
+		return fmt.Errorf("replicas: no process %s", name)
+	}
+	old := procs[i]
+	_ = old.cmd.Process.Signal(sig)
+	select {
+	case <-old.exited:
+	case <-time.After(30 * time.Second):
+		_ = old.cmd.Process.Kill()
+		<-old.exited
+	}
+	p, err := r.launch(name)
+	if err != nil {
+		return err
+	}
+	r.mu.Lock()
+	r.procs[i] = p
+	r.mu.Unlock()
+	return p.awaitReady(ctx, 2*time.Minute)
 }
 
 // awaitReady polls the process's /readyz until it answers 200.
@@ -131,7 +176,7 @@ func (p *replicaProc) awaitReady(ctx context.Context, within time.Duration) erro
 
 // check reports a process that exited during the run.
 func (r *replicaSet) check() error {
-	for _, p := range r.procs {
+	for _, p := range r.list() {
 		select {
 		case <-p.exited:
 			return fmt.Errorf("replicas: %s exited during the run: %s", p.name, tail(p.log))
@@ -144,7 +189,7 @@ func (r *replicaSet) check() error {
 // rss is each process's peak resident set (VmHWM) in MiB.
 func (r *replicaSet) rss() map[string]float64 {
 	out := map[string]float64{}
-	for _, p := range r.procs {
+	for _, p := range r.list() {
 		if mib, err := peakRSS(p.cmd.Process.Pid); err == nil {
 			out[p.name] = mib
 		}
@@ -155,13 +200,14 @@ func (r *replicaSet) rss() map[string]float64 {
 // stop asks every process to stop (SIGTERM), and kills those still running
 // after 15 s.
 func (r *replicaSet) stop() {
-	for _, p := range r.procs {
+	procs := r.list()
+	for _, p := range procs {
 		_ = p.cmd.Process.Signal(syscall.SIGTERM)
 	}
 	deadline := time.NewTimer(15 * time.Second)
 	defer deadline.Stop()
 	expired := false
-	for _, p := range r.procs {
+	for _, p := range procs {
 		if !expired {
 			select {
 			case <-p.exited:

@@ -37,7 +37,7 @@ type benchPass struct {
 	LostWrites        int       `json:"lost_writes"`
 	DuplicateReplies  int       `json:"duplicate_replies"`
 	DuplicateWrites   int       `json:"duplicate_writes"`
-	// DuplicateExamples names the first few duplicate writes.
+	// DuplicateExamples names the first few duplicate and missing writes.
 	DuplicateExamples []string           `json:"duplicate_examples,omitempty"`
 	ErrorReplies      int                `json:"error_replies"`
 	OutOfOrder        int                `json:"out_of_order"`
@@ -66,7 +66,7 @@ func (p benchPass) failures() []string {
 		}
 	}
 	for _, e := range p.DuplicateExamples {
-		out = append(out, p.Name+": duplicate write: "+e)
+		out = append(out, p.Name+": write: "+e)
 	}
 	if p.Unsettled != "" {
 		out = append(out, p.Name+": "+p.Unsettled)

@@ -15,7 +15,8 @@ type writeTally struct {
 	writes     int // notes and rows
 	duplicates int // a row of a domain, or a note text, beyond the first on its incident
 	missing    int // artifact events whose row (or not-found note) never landed
-	// examples names the first few duplicates, for the report.
+	// examples names the first few duplicates, then the first few
+	// missing writes, for the report.
 	examples []string
 }
 
@@ -53,6 +54,9 @@ func tallyWrites(sim *resilientsim.Sim, org int64, load *passLoad) writeTally {
 		for _, d := range load.expect[inc] {
 			if rows[d] == 0 && notes[notFound(d)] == 0 {
 				t.missing++
+				if len(t.examples) < 2*maxDuplicateExamples {
+					t.examples = append(t.examples, fmt.Sprintf("incident %d: no row or not-found note of %q", inc, d))
+				}
 			}
 		}
 	}

@@ -1,4 +1,4 @@
-//go:build cluster
+//go:build cluster || chaos
 
 package main
 
@@ -47,7 +47,7 @@ func buildNATSServer(ctx context.Context, dir string) (string, error) {
 	return bin, nil
 }
 
-// startNATSCluster starts n routed nodes and waits until each is healthy
+// startNATSCluster starts n routed nodes (n = 1: one standalone server) and waits until each is healthy
 // (JetStream meta leader elected).
 func startNATSCluster(t testing.TB, bin, dir string, n int) *natsCluster {
 	t.Helper()
@@ -74,12 +74,15 @@ func startNATSCluster(t testing.TB, bin, dir string, n int) *natsCluster {
 listen: 127.0.0.1:%d
 http: 127.0.0.1:%d
 jetstream { store_dir: %q }
-cluster {
+`, node.name, node.client, node.http, filepath.Join(dir, node.name))
+		if n > 1 { // one node is a standalone server (make chaos restarts it)
+			conf += fmt.Sprintf(`cluster {
   name: irisflow
   listen: 127.0.0.1:%d
   routes: [%s]
 }
-`, node.name, node.client, node.http, filepath.Join(dir, node.name), node.rte, strings.Join(routes, ", "))
+`, node.rte, strings.Join(routes, ", "))
+		}
 		if err := os.WriteFile(node.conf, []byte(conf), 0o600); err != nil {
 			t.Fatal(err)
 		}
@@ -174,4 +177,21 @@ func tailBytes(b []byte) string {
 		b = b[len(b)-2000:]
 	}
 	return string(b)
+}
+
+// keepLogs copies the logs of a failed run (services and nodes) into dir.
+func keepLogs(t *testing.T, dir string, logs map[string]string, cl *natsCluster) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Log(err)
+		return
+	}
+	for _, n := range cl.nodes {
+		logs["nats-"+n.name] = n.log
+	}
+	for name, path := range logs {
+		if b, err := os.ReadFile(path); err == nil {
+			_ = os.WriteFile(filepath.Join(dir, name+".log"), b, 0o644)
+		}
+	}
+	t.Logf("logs kept in %s", dir)
 }

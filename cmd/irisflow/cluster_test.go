@@ -165,11 +165,14 @@ func TestClusterFailoverAndReplicas(t *testing.T) {
 // killReplica SIGKILLs a replica and drops it from the set (its exit is the
 // point, not a failure of the run).
 func killReplica(b *benchEnv, name string) {
-	for i, p := range b.replicas.procs {
+	r := b.replicas
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for i, p := range r.procs {
 		if p.name == name {
 			_ = p.cmd.Process.Signal(syscall.SIGKILL)
 			<-p.exited
-			b.replicas.procs = append(b.replicas.procs[:i:i], b.replicas.procs[i+1:]...)
+			r.procs = append(r.procs[:i:i], r.procs[i+1:]...)
 			return
 		}
 	}
@@ -238,20 +241,4 @@ func countMarkers(t *testing.T, path string, markers []string) int {
 		}
 	}
 	return n
-}
-
-func keepLogs(t *testing.T, dir string, logs map[string]string, cl *natsCluster) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Log(err)
-		return
-	}
-	for _, n := range cl.nodes {
-		logs["nats-"+n.name] = n.log
-	}
-	for name, path := range logs {
-		if b, err := os.ReadFile(path); err == nil {
-			_ = os.WriteFile(filepath.Join(dir, name+".log"), b, 0o644)
-		}
-	}
-	t.Logf("logs kept in %s", dir)
 }
