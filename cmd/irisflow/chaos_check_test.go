@@ -114,6 +114,8 @@ func deadLetters(ctx context.Context, js jetstream.JetStream, secrets []secret) 
 		reason := "undecodable dead letter"
 		if json.Unmarshal(m.Data, &dl) == nil {
 			reason = dl.Source + ": " + dl.Reason
+			// The original message is base64 in the record's JSON.
+			leaks = append(leaks, findSecrets(dl.Data, fmt.Sprintf("dead letter %d: the original message", seq), secrets)...)
 		}
 		if len(reason) > 80 {
 			reason = reason[:80]

@@ -40,9 +40,9 @@ type chaosPlan struct {
 // exists once (the bench's tracker and tally), no secret in any reply,
 // service log line or dead letter, and every service process is ready.
 func TestChaos(t *testing.T) {
-	plan := chaosPlan{name: "full", load: 4 * time.Minute, concurrency: 32, distinct: 2000, faults: fullFaults()}
+	plan := chaosPlan{name: "full", load: 4 * time.Minute, concurrency: 32, distinct: 6000, faults: fullFaults()}
 	if testing.Short() || os.Getenv("IRISFLOW_CHAOS_SHORT") == "1" {
-		plan = chaosPlan{name: "short", load: 75 * time.Second, concurrency: 24, distinct: 600, faults: shortFaults()}
+		plan = chaosPlan{name: "short", load: 75 * time.Second, concurrency: 24, distinct: 2500, faults: shortFaults()}
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), plan.load+15*time.Minute)
 	defer cancel()
