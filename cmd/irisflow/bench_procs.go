@@ -27,6 +27,7 @@ type replicaSet struct {
 	mu                sync.Mutex // procs: restart replaces one while a pass runs
 	procs             []*replicaProc
 	cfgPath, bin, dir string
+	startedAgain      map[string]int // restart: starts after one that exited before it was ready
 }
 
 // list is the processes now running.
@@ -124,8 +125,11 @@ func (r *replicaSet) launch(name string) (*replicaProc, error) {
 }
 
 // restart ends the process name with sig (SIGKILL: a crash; SIGTERM: a
-// clean stop, killed after 30 s), starts it again, as a supervisor would,
-// and waits until it is ready.
+// clean stop, killed after 30 s) and starts it again as a supervisor
+// would: a process that exits before it is ready (a service exits when
+// PostgreSQL or NATS is unreachable at start) is started again after a
+// second, for up to two minutes. Those extra starts are counted in
+// startedAgain.
 func (r *replicaSet) restart(ctx context.Context, name string, sig syscall.Signal) error {
 	procs := r.list()
 	i := slices.IndexFunc(procs, func(p *replicaProc) bool { return p.name == name })
@@ -140,14 +144,36 @@ func (r *replicaSet) restart(ctx context.Context, name string, sig syscall.Signa
 		_ = old.cmd.Process.Kill()
 		<-old.exited
 	}
-	p, err := r.launch(name)
-	if err != nil {
-		return err
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		p, err := r.launch(name)
+		if err != nil {
+			return err
+		}
+		r.mu.Lock()
+		r.procs[i] = p
+		r.mu.Unlock()
+		err = p.awaitReady(ctx, time.Until(deadline))
+		select {
+		case <-p.exited:
+		default:
+			return err // ready, or still starting at the deadline
+		}
+		if time.Now().After(deadline) || ctx.Err() != nil {
+			return err
+		}
+		r.mu.Lock()
+		if r.startedAgain == nil {
+			r.startedAgain = map[string]int{}
+		}
+		r.startedAgain[name]++
+		r.mu.Unlock()
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Second):
+		}
 	}
-	r.mu.Lock()
-	r.procs[i] = p
-	r.mu.Unlock()
-	return p.awaitReady(ctx, 2*time.Minute)
 }
 
 // awaitReady polls the process's /readyz until it answers 200.

@@ -143,6 +143,7 @@ func TestTallyWritesFindsDuplicatesAndMissing(t *testing.T) {
 	got := tallyWrites(sim, org, load)
 	want := writeTally{writes: 8, duplicates: 2, missing: 1, examples: []string{
 		fmt.Sprintf(`incident %d: row "b.com" ×2`, one), fmt.Sprintf(`incident %d: note "profiled a.com" ×2`, one),
+		fmt.Sprintf(`incident %d: no row or not-found note of "c.com"`, one),
 	}}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("tallyWrites = %+v, want %+v", got, want)

@@ -135,6 +135,9 @@ type chaosCounts struct {
 	// died before a final's RECEIPT (in DuplicateReplies too).
 	ResentFinals int
 	Kinds        map[string]int
+	// StartedAgain: restarted processes that exited before they were
+	// ready (a dependency down) and were started again.
+	StartedAgain map[string]int
 }
 
 // chaosTable is the report: the faults as they happened and the counts.
@@ -150,6 +153,13 @@ func chaosTable(faults []faultDone, c chaosCounts, seconds float64) string {
 		fmt.Fprintln(tw, line)
 	}
 	_ = tw.Flush()
+	if len(c.StartedAgain) > 0 {
+		var parts []string
+		for _, name := range sortedKeys(c.StartedAgain) {
+			parts = append(parts, fmt.Sprintf("%s ×%d", name, c.StartedAgain[name]))
+		}
+		fmt.Fprintf(&b, "started again after exiting before ready (PostgreSQL or NATS down at start): %s\n", strings.Join(parts, ", "))
+	}
 	fmt.Fprintf(&b, "\nload %.0fs: %d invocations (%s) + %d follow-ups (artifact rule)\n", seconds, c.Invocations, kindsString(c.Kinds), c.FollowUps)
 	tw = tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "invocations\tfinal replies\twrites\tduplicate replies (re-sent)\tduplicate writes\tmissing replies\tmissing writes\terror replies\tdead letters\tIris requests (5xx)\t")

@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"log/slog"
+	"maps"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -44,7 +45,7 @@ func TestChaos(t *testing.T) {
 	if testing.Short() || os.Getenv("IRISFLOW_CHAOS_SHORT") == "1" {
 		plan = chaosPlan{name: "short", load: 75 * time.Second, concurrency: 24, distinct: 2500, faults: shortFaults()}
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), plan.load+15*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), plan.load+12*time.Minute)
 	defer cancel()
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "bin")
@@ -126,7 +127,10 @@ func TestChaos(t *testing.T) {
 		happened = append(happened, f)
 	}
 	if passErr != nil {
-		t.Fatalf("pass: %v\n%s", passErr, chaosTable(happened, chaosCounts{}, 0))
+		b.replicas.mu.Lock()
+		again := maps.Clone(b.replicas.startedAgain)
+		b.replicas.mu.Unlock()
+		t.Fatalf("pass: %v\n%s", passErr, chaosTable(happened, chaosCounts{StartedAgain: again}, 0))
 	}
 
 	secrets := []secret{
@@ -178,6 +182,9 @@ func TestChaos(t *testing.T) {
 		t.Errorf("unexplained duplicate or late reply: %s", l)
 	}
 	counts.ResentFinals = an.resentFinals
+	b.replicas.mu.Lock()
+	counts.StartedAgain = maps.Clone(b.replicas.startedAgain)
+	b.replicas.mu.Unlock()
 	t.Logf("chaos %s:\n%s", plan.name, chaosTable(happened, counts, p.Seconds))
 	judged := p
 	judged.DuplicateReplies -= an.resentFinals
