@@ -27,7 +27,6 @@ type replicaSet struct {
 	mu                sync.Mutex // procs: restart replaces one while a pass runs
 	procs             []*replicaProc
 	cfgPath, bin, dir string
-	startedAgain      map[string]int // restart: starts after one that exited before it was ready
 }
 
 // list is the processes now running.
@@ -122,58 +121,6 @@ func (r *replicaSet) launch(name string) (*replicaProc, error) {
 	}
 	go func() { _ = p.cmd.Wait(); logf.Close(); close(p.exited) }()
 	return p, nil
-}
-
-// restart ends the process name with sig (SIGKILL: a crash; SIGTERM: a
-// clean stop, killed after 30 s) and starts it again as a supervisor
-// would: a process that exits before it is ready (a service exits when
-// PostgreSQL or NATS is unreachable at start) is started again after a
-// second, for up to two minutes. Those extra starts are counted in
-// startedAgain.
-func (r *replicaSet) restart(ctx context.Context, name string, sig syscall.Signal) error {
-	procs := r.list()
-	i := slices.IndexFunc(procs, func(p *replicaProc) bool { return p.name == name })
-	if i < 0 {
-		return fmt.Errorf("replicas: no process %s", name)
-	}
-	old := procs[i]
-	_ = old.cmd.Process.Signal(sig)
-	select {
-	case <-old.exited:
-	case <-time.After(30 * time.Second):
-		_ = old.cmd.Process.Kill()
-		<-old.exited
-	}
-	deadline := time.Now().Add(2 * time.Minute)
-	for {
-		p, err := r.launch(name)
-		if err != nil {
-			return err
-		}
-		r.mu.Lock()
-		r.procs[i] = p
-		r.mu.Unlock()
-		err = p.awaitReady(ctx, time.Until(deadline))
-		select {
-		case <-p.exited:
-		default:
-			return err // ready, or still starting at the deadline
-		}
-		if time.Now().After(deadline) || ctx.Err() != nil {
-			return err
-		}
-		r.mu.Lock()
-		if r.startedAgain == nil {
-			r.startedAgain = map[string]int{}
-		}
-		r.startedAgain[name]++
-		r.mu.Unlock()
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(time.Second):
-		}
-	}
 }
 
 // awaitReady polls the process's /readyz until it answers 200.

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"net/http"
 	"strings"
@@ -24,6 +25,29 @@ type chaosRig struct {
 	nats  *natsCluster // one node
 	pg    *pgCluster
 	proxy *testenv.Proxy
+
+	mu           sync.Mutex
+	startedAgain map[string]int // restarted processes that exited before ready, started again
+}
+
+// restart restarts a service process and counts its extra starts.
+func (r *chaosRig) restart(ctx context.Context, name string, sig syscall.Signal) error {
+	again, err := r.b.replicas.restart(ctx, name, sig)
+	if again > 0 {
+		r.mu.Lock()
+		if r.startedAgain == nil {
+			r.startedAgain = map[string]int{}
+		}
+		r.startedAgain[name] += again
+		r.mu.Unlock()
+	}
+	return err
+}
+
+func (r *chaosRig) again() map[string]int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return maps.Clone(r.startedAgain)
 }
 
 // fault is one entry of a schedule: after the previous one is done, wait
@@ -67,7 +91,7 @@ func at(after time.Duration, f fault) fault { f.after = after; return f }
 // supervisor would.
 func signalService(name string, sig syscall.Signal) fault {
 	return fault{what: fmt.Sprintf("%s %s (restarted)", sigName(sig), name), do: func(ctx context.Context, r *chaosRig) error {
-		return r.b.replicas.restart(ctx, name, sig)
+		return r.restart(ctx, name, sig)
 	}}
 }
 
@@ -84,7 +108,7 @@ func freezeAndKill(name string) fault {
 		if err := hold(ctx, 2*time.Second); err != nil {
 			return err
 		}
-		return r.b.replicas.restart(ctx, name, syscall.SIGKILL)
+		return r.restart(ctx, name, syscall.SIGKILL)
 	}}
 }
 

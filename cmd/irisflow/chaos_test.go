@@ -5,7 +5,6 @@ package main
 import (
 	"context"
 	"log/slog"
-	"maps"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -129,10 +128,7 @@ func TestChaos(t *testing.T) {
 		happened = append(happened, f)
 	}
 	if passErr != nil {
-		b.replicas.mu.Lock()
-		again := maps.Clone(b.replicas.startedAgain)
-		b.replicas.mu.Unlock()
-		t.Fatalf("pass: %v\n%s", passErr, chaosTable(happened, chaosCounts{StartedAgain: again}, 0))
+		t.Fatalf("pass: %v\n%s", passErr, chaosTable(happened, chaosCounts{StartedAgain: rig.again()}, 0))
 	}
 
 	secrets := []secret{
@@ -184,9 +180,7 @@ func TestChaos(t *testing.T) {
 		t.Errorf("unexplained duplicate or late reply: %s", l)
 	}
 	counts.ResentFinals = an.resentFinals
-	b.replicas.mu.Lock()
-	counts.StartedAgain = maps.Clone(b.replicas.startedAgain)
-	b.replicas.mu.Unlock()
+	counts.StartedAgain = rig.again()
 	t.Logf("chaos %s:\n%s", plan.name, chaosTable(happened, counts, p.Seconds))
 	judged := p
 	judged.DuplicateReplies -= an.resentFinals
