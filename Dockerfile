@@ -16,15 +16,13 @@ ENV CGO_ENABLED=0 GOFLAGS=-buildvcs=false GOPROXY=${GOPROXY}
 WORKDIR /src
 # The modules first: their download is a layer of its own, cached until a
 # go.mod or go.sum changes.
-COPY go.work go.work.sum ./
+COPY go.work go.work.sum go.mod go.sum ./
 COPY cmd/irisflow/go.mod cmd/irisflow/go.sum cmd/irisflow/
-COPY migrations/go.mod migrations/
-COPY pkg/go.mod pkg/go.sum pkg/
+COPY pgcontainer/go.mod pgcontainer/go.sum pgcontainer/
 COPY services/bridge/go.mod services/bridge/go.sum services/bridge/
 COPY services/enricher/go.mod services/enricher/go.sum services/enricher/
 COPY services/pivoter/go.mod services/pivoter/go.sum services/pivoter/
 COPY services/writer/go.mod services/writer/go.sum services/writer/
-COPY sim/go.mod sim/go.sum sim/
 RUN go mod download
 COPY . .
 RUN mkdir -p /out && go build -trimpath -ldflags "-s -w -X main.version=${VERSION}" -o /out/ \

@@ -4,9 +4,10 @@ SHELL := /bin/bash
 GO ?= go
 MODULES := $(shell $(GO) list -m -f '{{.Path}}' 2>/dev/null)
 PKGS := $(addsuffix /...,$(MODULES))
-# pkg/testenv's PostgreSQL fallback (testcontainers-go) is built only with
-# -tags testcontainers: `make test-containers` runs it; `make test` uses the
-# server .ci/services.sh starts (TEST_FLAGS="... -tags testcontainers" adds it).
+# The modules (go.work): github.com/irisflow/irisflow at the root (pkg/, sim/,
+# migrations/), cmd/irisflow, services/*, and pgcontainer, the one that
+# requires testcontainers-go: `make test-containers` runs it; `make test` uses
+# the server .ci/services.sh starts (docs/DESIGN.md "Layout").
 TEST_FLAGS ?= -race -count=1 -timeout 15m
 # A count, not a duration: Go 1.26's fuzz coordinator can fail a clean run
 # with "context deadline exceeded" when a duration -fuzztime ends while a
@@ -54,7 +55,7 @@ lint:
 	@files=$$(git ls-files '*.go'); if [ -z "$$files" ]; then echo "lint: git ls-files lists no Go file"; exit 1; fi; \
 	out=$$(gofmt -l $$files); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet $(PKGS)
-	$(GO) vet -tags testcontainers github.com/irisflow/irisflow/pkg/testenv/
+	$(GO) vet -tags testcontainers github.com/irisflow/irisflow/pgcontainer/
 	@if command -v staticcheck >/dev/null 2>&1 || $(GO) install honnef.co/go/tools/cmd/staticcheck@v0.8.2 >/dev/null 2>&1; then \
 		PATH="$$PATH:$$($(GO) env GOPATH)/bin" staticcheck $(PKGS); \
 	else echo "staticcheck not installable here; skipped"; fi
@@ -73,16 +74,19 @@ compose-config:
 	docker-compose -f docker-compose.yml --profile sandbox config -q
 	docker-compose $(COMPOSE_LOCAL) --profile sandbox config -q
 
-## test-containers: pkg/testenv and pkg/store on a PostgreSQL container started by
-## testcontainers-go (host network, Ryuk off), the local server on 5432 unused
+## test-containers: a PostgreSQL container started by testcontainers-go (module
+## pgcontainer: host network, Ryuk off): its own test, then pkg/testenv and
+## pkg/store on it (IRISFLOW_TEST_DATABASE_URL), the local server on 5432 unused
 TEST_CONTAINERS_IMAGE ?= local/postgres:15
 test-containers:
 	@bash .ci/docker.sh
 	@bash .ci/images.sh postgres
 	@docker rm -f irisflow-test-postgres >/dev/null 2>&1 || true
-	@env -u IRISFLOW_TEST_DATABASE_URL TESTCONTAINERS_RYUK_DISABLED=true IRISFLOW_TEST_POSTGRES_CONTAINER=1 \
-		IRISFLOW_TEST_POSTGRES_IMAGE=$(TEST_CONTAINERS_IMAGE) \
-		$(GO) test -race -count=1 -timeout 10m -tags testcontainers ./pkg/testenv/ ./pkg/store/; \
+	@export TESTCONTAINERS_RYUK_DISABLED=true IRISFLOW_TEST_POSTGRES_IMAGE=$(TEST_CONTAINERS_IMAGE); \
+	$(GO) test -race -count=1 -timeout 10m -tags testcontainers ./pgcontainer/ && \
+	url=$$($(GO) run ./pgcontainer) && echo "test-containers: PostgreSQL at $$url" && \
+	IRISFLOW_TEST_DATABASE_URL=$$url IRISFLOW_TEST_POSTGRES_CONTAINER=1 \
+		$(GO) test -race -count=1 -timeout 10m ./pkg/testenv/ ./pkg/store/; \
 	rc=$$?; docker rm -f irisflow-test-postgres >/dev/null 2>&1; exit $$rc
 
 ## cluster-test: a three-node NATS cluster (R3 streams) and two processes of each

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/url"
@@ -32,13 +33,11 @@ var (
 // URL; the database is dropped (WITH (FORCE)) when the test ends.
 //
 // The server is $IRISFLOW_TEST_DATABASE_URL (a superuser or CREATEDB role's
-// URL), else DefaultTestDatabaseURL. When that is unset and unreachable but a
-// Docker engine is reachable, a test binary built with -tags testcontainers
-// starts PostgreSQL with testcontainers-go (postgres_docker.go; `make test`
-// adds the tag when `docker info` succeeds); one built without the tag fails
-// saying to add it. The tag keeps Docker's client libraries out of every
-// test binary that imports testenv. With neither a server nor Docker, the
-// test fails with one line saying how to provide a server; it never skips.
+// URL), else DefaultTestDatabaseURL. When that is unset and unreachable, the
+// test fails with one line saying how to provide a server (with a Docker
+// engine reachable: IRISFLOW_TEST_DATABASE_URL=$(go run ./pgcontainer),
+// which starts one with testcontainers-go, in a module of its own so that
+// Docker's client libraries stay out of this one); it never skips.
 func Postgres(t testing.TB) string {
 	t.Helper()
 	dbURL := EmptyPostgres(t)
@@ -104,12 +103,13 @@ func findServer() (string, error) {
 		}
 		return u, nil
 	}
-	// IRISFLOW_TEST_POSTGRES_CONTAINER=1 skips the local server: the
-	// testcontainers path (-tags testcontainers) even where 5432 answers.
-	if os.Getenv("IRISFLOW_TEST_POSTGRES_CONTAINER") == "" {
-		if err := ping(DefaultTestDatabaseURL, 3*time.Second); err == nil {
-			return DefaultTestDatabaseURL, nil
-		}
+	// IRISFLOW_TEST_POSTGRES_CONTAINER=1 (make test-containers) says the
+	// server is the container's: never the local one, even where it answers.
+	if os.Getenv("IRISFLOW_TEST_POSTGRES_CONTAINER") != "" {
+		return "", errors.New("IRISFLOW_TEST_POSTGRES_CONTAINER is set but IRISFLOW_TEST_DATABASE_URL is not: " + containerHowTo)
+	}
+	if err := ping(DefaultTestDatabaseURL, 3*time.Second); err == nil {
+		return DefaultTestDatabaseURL, nil
 	}
 	return dockerFallback(howTo)
 }

@@ -83,6 +83,32 @@ func TestPostgresUnreachableFailsWithHowTo(t *testing.T) {
 	}
 }
 
+// TestPostgresContainerWantsURL runs this test binary with
+// IRISFLOW_TEST_POSTGRES_CONTAINER=1 and no IRISFLOW_TEST_DATABASE_URL and
+// checks the test fails saying how to start the container, rather than use
+// the local server (which may answer).
+func TestPostgresContainerWantsURL(t *testing.T) {
+	t.Parallel()
+	if os.Getenv("IRISFLOW_TESTENV_PROBE") == "1" {
+		t.Skip("probe runs only as a child")
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestPostgresProbe$", "-test.count=1")
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "IRISFLOW_TEST_DATABASE_URL=") {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
+	cmd.Env = append(cmd.Env, "IRISFLOW_TESTENV_PROBE=1", "IRISFLOW_TEST_POSTGRES_CONTAINER=1")
+	out, err := cmd.CombinedOutput()
+	if err == nil {
+		t.Fatalf("probe passed without the container's URL:\n%s", out)
+	}
+	want := "IRISFLOW_TEST_POSTGRES_CONTAINER is set but IRISFLOW_TEST_DATABASE_URL is not: IRISFLOW_TEST_DATABASE_URL=$(go run ./pgcontainer)"
+	if !strings.Contains(string(out), want) || strings.Contains(string(out), "SKIP") {
+		t.Fatalf("probe output does not say %q:\n%s", want, out)
+	}
+}
+
 func TestPostgresProbe(t *testing.T) {
 	if os.Getenv("IRISFLOW_TESTENV_PROBE") != "1" {
 		t.Skip("child of TestPostgresUnreachableFailsWithHowTo")
@@ -97,9 +123,6 @@ func TestDockerFallbackSaysHowTo(t *testing.T) {
 	t.Parallel()
 	if os.Getenv("IRISFLOW_TESTENV_FALLBACK_PROBE") == "1" {
 		t.Skip("probe runs only as a child")
-	}
-	if why := fallbackProbeSkip(); why != "" {
-		t.Skip(why)
 	}
 	dir := t.TempDir()
 	fake := filepath.Join(dir, "docker.sock")
@@ -121,7 +144,7 @@ func TestDockerFallbackSaysHowTo(t *testing.T) {
 		name, socket, want string
 	}{
 		{"no engine", filepath.Join(dir, "none.sock"), "no PostgreSQL at 127.0.0.1:5432 and no Docker engine"},
-		{"socket answers", fake, fakeEngineWant},
+		{"socket answers", fake, "no PostgreSQL at 127.0.0.1:5432; a Docker engine is available: IRISFLOW_TEST_DATABASE_URL=$(go run ./pgcontainer) starts one in a container"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

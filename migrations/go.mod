@@ -1,3 +1,0 @@
-module github.com/irisflow/irisflow/migrations
-
-go 1.26.8
