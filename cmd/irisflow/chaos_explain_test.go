@@ -35,7 +35,8 @@ func TestReplyAnomaliesExplained(t *testing.T) {
 		`{"msg":"reply sent","correlation_id":"apart","final":false}`,
 		`{"msg":"reply sent","correlation_id":"together","final":false}`,
 		`{"msg":"reply sent","correlation_id":"together","final":true}`)
-	write(b2, `{"msg":"reply sent","correlation_id":"apart","final":true}`)
+	write(b2, `{"msg":"reply sent","correlation_id":"apart","final":true}`,
+		`{"msg":"sending a final reply whose claim by another bridge lapsed; it may have sent it","correlation_id":"taken","final":true}`)
 	br, err := readBridgeLogs(map[string]string{"bridge-1": b1, "bridge-2": b2, "writer-1": filepath.Join(dir, "absent.log")})
 	if err != nil {
 		t.Fatal(err)
@@ -50,6 +51,7 @@ func TestReplyAnomaliesExplained(t *testing.T) {
 		ack    resilient.Ack
 	}{
 		{"resent", 0, done}, {"resent", 1, done}, // identical, logged: explained
+		{"taken", 0, done}, {"taken", 0, done}, // identical, sent after a killed bridge's claim lapsed: explained
 		{"changed", 0, done}, {"changed", 0, resilient.Ack{Message: "irisflow: failed", Complete: true, MessageType: resilient.MessageError}},
 		{"unlogged", 0, done}, {"unlogged", 0, done}, // identical, not logged as re-sent
 		{"apart", 0, done}, {"apart", 0, status}, // status after final, two bridges
@@ -59,13 +61,13 @@ func TestReplyAnomaliesExplained(t *testing.T) {
 		tl.record(r.sender, r.cid, r.ack)
 	}
 	a := tl.anomalies(br, false)
-	if a.resentFinals != 1 || a.resentLate != 0 || a.apartLate != 1 {
-		t.Errorf("explained: %d re-sent finals, %d re-sent late, %d apart; want 1, 0, 1", a.resentFinals, a.resentLate, a.apartLate)
+	if a.resentFinals != 2 || a.resentLate != 0 || a.apartLate != 1 {
+		t.Errorf("explained: %d re-sent finals, %d re-sent late, %d apart; want 2, 0, 1", a.resentFinals, a.resentLate, a.apartLate)
 	}
-	if len(a.explained) != 2 || len(a.unexplained) != 3 {
-		t.Errorf("explained %q, unexplained %q; want 2 (resent, apart) and 3 (changed, together, unlogged)", a.explained, a.unexplained)
+	if len(a.explained) != 3 || len(a.unexplained) != 3 {
+		t.Errorf("explained %q, unexplained %q; want 3 (resent, taken, apart) and 3 (changed, together, unlogged)", a.explained, a.unexplained)
 	}
-	if s := tl.anomalies(br, true); s.resentFinals+s.resentLate+s.apartLate != 0 || len(s.unexplained) != 5 {
-		t.Errorf("strict: %+v; want nothing explained, 5 unexplained", s)
+	if s := tl.anomalies(br, true); s.resentFinals+s.resentLate+s.apartLate != 0 || len(s.unexplained) != 6 {
+		t.Errorf("strict: %+v; want nothing explained, 6 unexplained", s)
 	}
 }

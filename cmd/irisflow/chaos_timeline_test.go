@@ -61,6 +61,10 @@ type bridgeRecord struct {
 	// first SEND, so SOAR may see that reply twice (docs/bridge.md, "The
 	// one re-send case").
 	resent map[string]map[bool]bool
+	// tookOver: finals a bridge sent after the claim of another bridge
+	// lapsed (that bridge was killed between its claim and storing the
+	// final: it may have sent it; docs/reliability.md, window 3).
+	tookOver map[string]bool
 	// sentBy: the bridge processes (by name) that sent it. With several
 	// bridges an invocation's status and final may go out through
 	// different ones, in either order (docs/bridge.md, "Pipelined").
@@ -68,12 +72,13 @@ type bridgeRecord struct {
 }
 
 const (
-	resendLine = "reply connection lost before the RECEIPT; sending again"
-	sentLine   = `"msg":"reply sent"`
+	resendLine   = "reply connection lost before the RECEIPT; sending again"
+	sentLine     = `"msg":"reply sent"`
+	takeOverLine = "sending a final reply whose claim by another bridge lapsed"
 )
 
 func readBridgeLogs(logs map[string]string) (bridgeRecord, error) {
-	r := bridgeRecord{resent: map[string]map[bool]bool{}, sentBy: map[string]map[bool]map[string]bool{}}
+	r := bridgeRecord{resent: map[string]map[bool]bool{}, tookOver: map[string]bool{}, sentBy: map[string]map[bool]map[string]bool{}}
 	for name, path := range logs {
 		if !strings.HasPrefix(name, "bridge") {
 			continue
@@ -84,7 +89,8 @@ func readBridgeLogs(logs map[string]string) (bridgeRecord, error) {
 		}
 		for _, line := range bytes.Split(b, []byte("\n")) {
 			resent, sent := bytes.Contains(line, []byte(resendLine)), bytes.Contains(line, []byte(sentLine))
-			if !resent && !sent {
+			tookOver := bytes.Contains(line, []byte(takeOverLine))
+			if !resent && !sent && !tookOver {
 				continue
 			}
 			var l struct {
@@ -92,6 +98,10 @@ func readBridgeLogs(logs map[string]string) (bridgeRecord, error) {
 				Final         bool   `json:"final"`
 			}
 			if json.Unmarshal(line, &l) != nil || l.CorrelationID == "" {
+				continue
+			}
+			if tookOver {
+				r.tookOver[l.CorrelationID] = true
 				continue
 			}
 			if resent {
@@ -133,7 +143,9 @@ func (r bridgeRecord) apart(cid string) bool {
 // counts them (per SOAR simulator for the order). Explained are: a repeat
 // identical to a reply SOAR already had that the bridge logged as sent
 // again after its connection died before the RECEIPT; a status after the
-// final when the two went out through different bridges. Any other is
+// final when the two went out through different bridges; a repeated final
+// that a bridge logged as sent after another bridge's claim lapsed (that
+// bridge was killed between its SEND and storing the final). Any other is
 // unexplained.
 type replyAnomalies struct {
 	resentFinals, resentLate, apartLate int
@@ -154,7 +166,7 @@ func (r *replyTimeline) anomalies(br bridgeRecord, strict bool) replyAnomalies {
 			x := replies[i]
 			key := x
 			key.at, key.sender = 0, 0
-			repeat := seen[key] && br.resent[cid][x.complete] && !strict
+			repeat := seen[key] && (br.resent[cid][x.complete] || x.complete && br.tookOver[cid]) && !strict
 			switch {
 			case x.complete && firstFinal == nil:
 				firstFinal = &replies[i]

@@ -60,6 +60,15 @@ type bridge struct {
 	// constant receiptTimeout; tests shorten it).
 	receiptTimeout time.Duration
 
+	// id names this bridge process in the frame records' claims.
+	id string
+	// claimLease is how long a claim to send a final reply holds
+	// (claimLease; tests shorten it).
+	claimLease time.Duration
+
+	// beforeSend, when set (tests), runs after a reply's claim, before its
+	// SEND; returning true simulates the process dying there.
+	beforeSend func(r *flow.Reply) bool
 	// beforeAck, when set (tests), runs after an invocation's PubAck and
 	// frame record, before its ACK; returning true simulates a crash there:
 	// the connection is cut without ACK.
@@ -84,6 +93,8 @@ func newBridge(ctx context.Context, cfg Config) (*bridge, error) {
 		cfg: cfg, log: log, js: cfg.NATS, pub: flow.Publisher{JS: cfg.NATS}, records: recs, dialer: d, links: newLinks[*link](), replyLinks: newLinks[*replyConn](),
 		ready:          newReadiness(cfg.Ready),
 		receiptTimeout: receiptTimeout,
+		id:             processID(),
+		claimLease:     claimLease,
 	}, nil
 }
 

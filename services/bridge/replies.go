@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"os"
 	"strings"
 	"time"
 
@@ -57,8 +60,11 @@ func replyOrder(msg jetstream.Msg) string {
 //
 // A final reply is sent at most once per invocation: the frame record
 // decides (see FrameRecord), not REPLIES' dedup window, which nats-server
-// forgets on a restart. A final already recorded as sent is acked without
-// a SEND; a different, later final is dead-lettered.
+// forgets on a restart. The bridge claims the record before each SEND
+// attempt; a copy of the reply held by another bridge waits for the claim
+// (Nak with the lease's remainder as delay) and is then acked without a
+// SEND; a different, later final is dead-lettered. A status reply whose
+// invocation has its final, sent or being sent, is acked without a SEND.
 //
 // While the broker is unreachable, or when the connection drops with the
 // SEND unreceipted, the reply waits for the next connection and is sent
@@ -71,36 +77,40 @@ func (b *bridge) sendReply(ctx context.Context, msg jetstream.Msg) error {
 		return flow.Permanent(err)
 	}
 	log := b.log.With("invocation", r.InvocationID, "reply_id", r.ID, "correlation_id", r.CorrelationID, "final", r.Final)
-	var (
-		rec *FrameRecord
-		rev uint64
-	)
-	if r.Final {
+	if !r.Final {
+		var rec *FrameRecord
 		if err := retry(ctx, func() error {
 			var err error
-			rec, rev, err = b.records.get(ctx, r.InvocationID)
+			rec, _, err = b.records.get(ctx, r.InvocationID)
 			return err
 		}); err != nil {
 			return &flow.RetryAfter{Err: err, Delay: replyRetry}
 		}
-		if rec != nil && rec.Final != nil {
-			if rec.Final.ID == r.ID {
-				log.Info("final reply already sent; not sending it again")
-				return nil
-			}
-			return flow.Permanent(fmt.Errorf("%w: %s was sent at %s; the later final %s is not sent",
-				ErrLaterFinal, rec.Final.ID, rec.FinalAt.Format(time.RFC3339), r.ID))
+		if rec != nil && (rec.Final != nil || rec.Claim != nil) {
+			log.Info("status reply after its invocation's final reply; not sent")
+			return nil
 		}
 	}
 	headers := []string{}
 	if r.CorrelationID != "" {
 		headers = append(headers, resilient.HeaderCorrelationID, r.CorrelationID)
 	}
-	var last *replyConn
+	var (
+		last  *replyConn
+		claim finalClaim
+	)
 	for try := 1; ; {
 		conn := b.replyLinks.wait(ctx, 0, last)
 		if conn == nil {
 			return &flow.RetryAfter{Err: ErrDisconnected, Delay: replyRetry}
+		}
+		if r.Final {
+			if claim, err = b.claimFinal(ctx, log, r); err != nil || claim.sent {
+				return err
+			}
+		}
+		if b.beforeSend != nil && b.beforeSend(r) {
+			return &flow.RetryAfter{Err: errors.New("test: the bridge died before the SEND"), Delay: time.Hour}
 		}
 		start := time.Now()
 		b.cfg.Metrics.RepliesInFlight(1)
@@ -127,8 +137,8 @@ func (b *bridge) sendReply(ctx context.Context, msg jetstream.Msg) error {
 		try++
 	}
 	if r.Final {
-		if err := b.records.storeFinal(ctx, r, rec, rev); err != nil {
-			if errors.Is(err, ErrLaterFinal) { // two bridges raced; the first stays
+		if err := b.records.storeFinal(ctx, r, claim); err != nil {
+			if errors.Is(err, ErrLaterFinal) { // another bridge sent after this one's lease lapsed
 				log.Error("a second final reply was sent; the frame record keeps the first", "err", err)
 			} else {
 				log.Warn("final reply sent but not stored in the frame record", "err", err)
@@ -137,4 +147,64 @@ func (b *bridge) sendReply(ctx context.Context, msg jetstream.Msg) error {
 	}
 	log.Debug("reply sent")
 	return nil
+}
+
+// claimFinal claims the frame record for the final reply r before a SEND
+// attempt (see FrameRecord). It returns the claim, sent: true when the
+// record holds r already (nothing to send), a permanent error for a later
+// final, and a *flow.RetryAfter while another bridge holds the claim (until
+// its lease ends) or the record cannot be read.
+func (b *bridge) claimFinal(ctx context.Context, log *slog.Logger, r *flow.Reply) (finalClaim, error) {
+	var (
+		c    finalClaim
+		done error // an answer, not a failure to read or write the record
+	)
+	err := retry(ctx, func() error {
+		var err error
+		c, err = b.records.claimFinal(ctx, r, b.id, b.claimLease)
+		var held *claimedError
+		if errors.Is(err, ErrLaterFinal) || errors.As(err, &held) {
+			done, err = err, nil
+		}
+		return err
+	})
+	if err == nil {
+		err = done
+	}
+	var held *claimedError
+	switch {
+	case err == nil && c.sent:
+		log.Info("final reply already sent; not sending it again")
+		return c, nil
+	case err == nil:
+		if c.lapsed != nil {
+			log.Warn(takeOverLine+"; it may have sent it before it stopped, so SOAR may get it twice",
+				"claimed_by", c.lapsed.Bridge, "claimed_until", c.lapsed.Until)
+		}
+		return c, nil
+	case errors.Is(err, ErrLaterFinal):
+		return c, flow.Permanent(err)
+	case errors.As(err, &held):
+		log.Info("another bridge is sending this final reply; waiting for it", "claimed_by", held.claim.Bridge)
+		return c, &flow.RetryAfter{Err: err, Delay: max(time.Until(held.claim.Until), replyRetry)}
+	default:
+		return c, &flow.RetryAfter{Err: err, Delay: replyRetry}
+	}
+}
+
+// takeOverLine begins the warning of a bridge sending a final reply whose
+// claim by another bridge lapsed (make chaos reads it).
+const takeOverLine = "sending a final reply whose claim by another bridge lapsed"
+
+// claimLease is how long a bridge's claim to send a final reply holds
+// without renewal: longer than one SEND attempt (its RECEIPT comes within
+// receiptTimeout, or the link is found dead sooner by its heart-beats). A
+// bridge that dies holding a claim delays that reply by at most this long.
+const claimLease = 3 * receiptTimeout
+
+// processID names this bridge process in its claims: host, pid and a random
+// part (two processes of two containers may share a pid).
+func processID() string {
+	host, _ := os.Hostname()
+	return fmt.Sprintf("%s/%d/%08x", host, os.Getpid(), rand.Uint32())
 }
