@@ -3,7 +3,6 @@ package bridge
 import (
 	"bufio"
 	"context"
-	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -71,27 +70,12 @@ const (
 func (d *dialer) dialReplies(ctx context.Context, receiptTimeout time.Duration) (*replyConn, error) {
 	ctx, cancel := context.WithTimeout(ctx, d.timeout)
 	defer cancel()
-	nc, err := d.netDial(ctx, "tcp", d.addr)
+	a, err := d.open(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("dial %s: %w", d.addr, err)
+		return nil, err
 	}
-	raw := nc
-	stop := context.AfterFunc(ctx, func() { raw.Close() })
-	fail := func(step string, err error) (*replyConn, error) {
-		stop()
-		raw.Close()
-		if ctx.Err() != nil {
-			err = fmt.Errorf("%w (%v)", ctx.Err(), err)
-		}
-		return nil, fmt.Errorf("%s %s: %w", step, d.addr, err)
-	}
-	if d.tls != nil {
-		tc := tls.Client(nc, d.tls)
-		if err := tc.HandshakeContext(ctx); err != nil {
-			return fail("tls handshake with", err)
-		}
-		nc = tc
-	}
+	nc := a.nc
+	fail := func(step string, err error) (*replyConn, error) { return nil, a.fail(step, err) }
 	host, _, _ := net.SplitHostPort(d.addr)
 	hb := strconv.FormatInt(d.cfg.HeartBeat.Milliseconds(), 10)
 	connect := frame.New(frame.CONNECT,
@@ -124,7 +108,7 @@ func (d *dialer) dialReplies(ctx context.Context, receiptTimeout time.Duration) 
 		return fail("stomp connect", fmt.Errorf("broker answered %s: %s", resp.Command, resp.Header.Get(frame.Message)))
 	}
 	_ = nc.SetReadDeadline(time.Time{})
-	if !stop() {
+	if !a.done() {
 		return fail("stomp connect", errors.New("connection closed as the attempt ended"))
 	}
 	c := &replyConn{

@@ -63,41 +63,67 @@ func newDialer(cfg Config) (*dialer, error) {
 	return d, nil
 }
 
-// dial connects and logs in. The connection is plain TCP or TLS (verified
-// unless InsecureSkipVerify). The attempt is bounded by d.timeout and ends
+// attempt is one connection attempt in progress: its TCP connection is
+// closed when the attempt's context ends, until done is called. go-stomp's
+// CONNECT and the reply connection's handshake read without watching the
+// context: closing the connection is what unblocks them.
+type attempt struct {
+	ctx  context.Context
+	addr string
+	raw  net.Conn // the TCP connection
+	nc   net.Conn // raw, or the TLS client over it
+	stop func() bool
+}
+
+// open dials the broker and does the TLS handshake (verified unless
+// InsecureSkipVerify) within ctx, which the caller bounds by d.timeout.
+func (d *dialer) open(ctx context.Context) (*attempt, error) {
+	nc, err := d.netDial(ctx, "tcp", d.addr)
+	if err != nil {
+		return nil, fmt.Errorf("dial %s: %w", d.addr, err)
+	}
+	a := &attempt{ctx: ctx, addr: d.addr, raw: nc, nc: nc}
+	a.stop = context.AfterFunc(ctx, func() { nc.Close() })
+	if d.tls != nil {
+		tc := tls.Client(nc, d.tls)
+		if err := tc.HandshakeContext(ctx); err != nil {
+			return nil, a.fail("tls handshake with", err)
+		}
+		a.nc = tc
+	}
+	return a, nil
+}
+
+// fail closes the attempt's connection and returns err for step, naming
+// the end of the attempt's context when that is what ended it.
+func (a *attempt) fail(step string, err error) error {
+	a.stop()
+	a.raw.Close()
+	switch {
+	case a.ctx.Err() != nil:
+		err = fmt.Errorf("%w (%v)", a.ctx.Err(), err)
+	case errors.Is(err, os.ErrDeadlineExceeded): // a read deadline taken from ctx
+		err = fmt.Errorf("%w (%v)", context.DeadlineExceeded, err)
+	}
+	return fmt.Errorf("%s %s: %w", step, a.addr, err)
+}
+
+// done ends the attempt's watch of its context; false when the context
+// ended just as the attempt succeeded (the connection is closed).
+func (a *attempt) done() bool { return a.stop() }
+
+// dial connects and logs in. The attempt is bounded by d.timeout and ends
 // when ctx does: a peer that accepts TCP and then says nothing (no TLS
 // handshake, no CONNECTED) cannot hold the bridge, nor its shutdown.
 func (d *dialer) dial(ctx context.Context) (*link, error) {
 	ctx, cancel := context.WithTimeout(ctx, d.timeout)
 	defer cancel()
-	nc, err := d.netDial(ctx, "tcp", d.addr)
+	a, err := d.open(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("dial %s: %w", d.addr, err)
-	}
-	// go-stomp's CONNECT reads without watching ctx: closing the connection
-	// when ctx ends is what unblocks it.
-	raw := nc
-	stop := context.AfterFunc(ctx, func() { raw.Close() })
-	fail := func(step string, err error) (*link, error) {
-		stop()
-		raw.Close()
-		switch {
-		case ctx.Err() != nil:
-			err = fmt.Errorf("%w (%v)", ctx.Err(), err)
-		case errors.Is(err, os.ErrDeadlineExceeded): // the read deadline go-stomp took from ctx
-			err = fmt.Errorf("%w (%v)", context.DeadlineExceeded, err)
-		}
-		return nil, fmt.Errorf("%s %s: %w", step, d.addr, err)
-	}
-	if d.tls != nil {
-		tc := tls.Client(nc, d.tls)
-		if err := tc.HandshakeContext(ctx); err != nil {
-			return fail("tls handshake with", err)
-		}
-		nc = tc
+		return nil, err
 	}
 	host, _, _ := net.SplitHostPort(d.addr)
-	w := watch(nc)
+	w := watch(a.nc)
 	conn, err := stomp.ConnectWithContext(ctx, w,
 		stomp.ConnOpt.Login(d.cfg.Login, d.cfg.Passcode),
 		stomp.ConnOpt.Logger(stomplog.New(d.cfg.Logger)),
@@ -111,13 +137,13 @@ func (d *dialer) dial(ctx context.Context) (*link, error) {
 		stomp.ConnOpt.DisconnectReceiptTimeout(disconnectWait),
 	)
 	if err != nil {
-		return fail("stomp connect", err)
+		return nil, a.fail("stomp connect", err)
 	}
-	if !stop() { // ctx ended just as CONNECTED came: the connection is closed
+	if !a.done() { // ctx ended just as CONNECTED came: the connection is closed
 		_ = conn.MustDisconnect()
-		return fail("stomp connect", errors.New("connection closed as the attempt ended"))
+		return nil, a.fail("stomp connect", errors.New("connection closed as the attempt ended"))
 	}
-	return &link{Conn: conn, raw: raw, dead: w.dead}, nil
+	return &link{Conn: conn, raw: a.raw, dead: w.dead}, nil
 }
 
 // heartBeatSlack is how many of the broker's heart-beat intervals may pass
