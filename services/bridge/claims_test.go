@@ -80,11 +80,7 @@ func TestBridgeTwoBridgesOneFinal(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	s := e.soar(0)
-	call, inv := e.invokeProfile(t, ctx)
-	final := finalReply(inv.ID, inv.Route, 1)
-	if err := (flow.Publisher{JS: e.js}).Reply(ctx, final); err != nil {
-		t.Fatal(err)
-	}
+	call, inv, final := e.invokeWithFinal(t, ctx)
 	<-held // the first bridge holds the claim, before its SEND
 
 	second := e.secondBridge(cfg)
@@ -141,11 +137,7 @@ func TestBridgeClaimOfADeadBridgeLapses(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	s := e.soar(0)
-	call, inv := e.invokeProfile(t, ctx)
-	final := finalReply(inv.ID, inv.Route, 1)
-	if err := (flow.Publisher{JS: e.js}).Reply(ctx, final); err != nil {
-		t.Fatal(err)
-	}
+	call, inv, final := e.invokeWithFinal(t, ctx)
 	<-died
 
 	second := e.secondBridge(cfg, func(b *bridge) { b.claimLease = lease })
@@ -183,15 +175,11 @@ func TestBridgeStatusAfterFinalNotSent(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	s := e.soar(0)
-	call, inv := e.invokeProfile(t, ctx)
-	pub := flow.Publisher{JS: e.js}
-	if err := pub.Reply(ctx, finalReply(inv.ID, inv.Route, 1)); err != nil {
-		t.Fatal(err)
-	}
+	call, inv, _ := e.invokeWithFinal(t, ctx)
 	if _, err := s.Await(ctx, call.CorrelationID); err != nil {
 		t.Fatal(err)
 	}
-	if err := pub.Reply(ctx, stepReply(inv.ID, inv.Route, 0)); err != nil {
+	if err := (flow.Publisher{JS: e.js}).Reply(ctx, stepReply(inv.ID, inv.Route, 0)); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "the late status acked", func() bool {

@@ -12,6 +12,7 @@ import (
 	"github.com/irisflow/irisflow/pkg/flow"
 	"github.com/irisflow/irisflow/pkg/resilient"
 	"github.com/irisflow/irisflow/pkg/testenv"
+	soarsim "github.com/irisflow/irisflow/sim/resilient/soar"
 )
 
 // replyRoute is the route of a made-up invocation i on the first
@@ -28,6 +29,19 @@ func stepReply(inv string, route flow.Route, seq int) *flow.Reply {
 func finalReply(inv string, route flow.Route, seq int) *flow.Reply {
 	return &flow.Reply{InvocationID: inv, Seq: seq, Final: true, Route: route,
 		Message: resilient.ResultReply(resilient.ResultPayload{Success: true, Content: map[string]any{"seq": seq}})}
+}
+
+// invokeWithFinal calls the profile function through the first
+// destination's SOAR and publishes a final reply to the invocation it
+// became, as a worker would.
+func (e *env) invokeWithFinal(t *testing.T, ctx context.Context) (soarsim.Invocation, flow.Invocation, *flow.Reply) {
+	t.Helper()
+	call, inv := e.invokeProfile(t, ctx)
+	final := finalReply(inv.ID, inv.Route, 1)
+	if err := (flow.Publisher{JS: e.js}).Reply(ctx, final); err != nil {
+		t.Fatal(err)
+	}
+	return call, inv, final
 }
 
 // replySeqs maps the replies Resilient got to their seq: "step N" is N, the
@@ -266,12 +280,8 @@ func TestBridgeLaterFinalNotSent(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 			defer cancel()
 			s := e.soar(0)
-			call, inv := e.invokeProfile(t, ctx)
+			call, inv, first := e.invokeWithFinal(t, ctx)
 			pub := flow.Publisher{JS: e.js}
-			first := finalReply(inv.ID, inv.Route, 1)
-			if err := pub.Reply(ctx, first); err != nil {
-				t.Fatal(err)
-			}
 			if _, err := s.Await(ctx, call.CorrelationID); err != nil {
 				t.Fatal(err)
 			}
