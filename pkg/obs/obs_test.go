@@ -1,7 +1,9 @@
 package obs_test
 
 import (
+	"fmt"
 	"net/http"
+	"os"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -40,5 +42,12 @@ func TestReadyz(t *testing.T) {
 	nilR.Set("x", false, "")
 	if ok, _ := nilR.Ready(); !ok {
 		t.Fatal("nil readiness is always ready")
+	}
+}
+
+func TestProcessIDsDiffer(t *testing.T) {
+	a, b := obs.ProcessID(), obs.ProcessID()
+	if a == b || !strings.Contains(a, fmt.Sprintf("/%d/", os.Getpid())) {
+		t.Fatalf("ProcessID() = %q, %q: want two distinct ids holding the pid", a, b)
 	}
 }

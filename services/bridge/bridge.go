@@ -26,6 +26,7 @@ import (
 
 	schedule "github.com/irisflow/irisflow/pkg/backoff"
 	"github.com/irisflow/irisflow/pkg/flow"
+	"github.com/irisflow/irisflow/pkg/obs"
 )
 
 // Run runs the bridge until ctx is cancelled, then shuts down without losing
@@ -93,7 +94,7 @@ func newBridge(ctx context.Context, cfg Config) (*bridge, error) {
 		cfg: cfg, log: log, js: cfg.NATS, pub: flow.Publisher{JS: cfg.NATS}, records: recs, dialer: d, links: newLinks[*link](), replyLinks: newLinks[*replyConn](),
 		ready:          newReadiness(cfg.Ready),
 		receiptTimeout: receiptTimeout,
-		id:             processID(),
+		id:             obs.ProcessID(),
 		claimLease:     claimLease,
 	}, nil
 }

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
-	"os"
 	"strings"
 	"time"
 
@@ -201,10 +199,3 @@ const takeOverLine = "sending a final reply whose claim by another bridge lapsed
 // receiptTimeout, or the link is found dead sooner by its heart-beats). A
 // bridge that dies holding a claim delays that reply by at most this long.
 const claimLease = 3 * receiptTimeout
-
-// processID names this bridge process in its claims: host, pid and a random
-// part (two processes of two containers may share a pid).
-func processID() string {
-	host, _ := os.Hostname()
-	return fmt.Sprintf("%s/%d/%08x", host, os.Getpid(), rand.Uint32())
-}

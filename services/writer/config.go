@@ -46,6 +46,14 @@ type Config struct {
 	// content created at or after PendingSince - ReconcileSkew (clock skew
 	// between Postgres and Resilient). Default 2m.
 	ReconcileSkew time.Duration
+	// ClaimLease is how long a writer holds a command it began in the write
+	// ledger unless it renews the claim (it does, every third of the lease,
+	// while it works): another replica handed the same command meanwhile
+	// waits instead of reconciling and posting it a second time, and the
+	// claim of a writer that died ends with the lease. Longer than a POST's
+	// timeout is not needed (renewed), shorter than the WRITES AckWait is
+	// (a redelivery after a crash should find it ended). Default 15s.
+	ClaimLease time.Duration
 	// Grace bounds the shutdown: in-flight commands get this long to finish
 	// after the context is cancelled. Default 20s (flow.Consume's default).
 	Grace time.Duration
@@ -61,6 +69,9 @@ type Config struct {
 	// and before the ledger update; an error abandons the command there, as
 	// a crash of the process would.
 	afterPost func(cmd *flow.WriteCommand, objectID int64) error
+	// beforePost, when set (tests only), runs right before the POST, the
+	// command claimed in the ledger; an error abandons the command there.
+	beforePost func(cmd *flow.WriteCommand) error
 }
 
 // Defaults of Config.
@@ -69,6 +80,7 @@ const (
 	DefaultConcurrency       = config.DefaultWriterConcurrency
 	DefaultAuthProbeInterval = config.DefaultAuthProbeInterval
 	DefaultReconcileSkew     = 2 * time.Minute
+	DefaultClaimLease        = 15 * time.Second
 	DefaultGrace             = flow.DefaultGrace
 )
 
@@ -77,6 +89,7 @@ func (c Config) withDefaults() Config {
 	config.Positive(&c.Concurrency, DefaultConcurrency)
 	config.Positive(&c.AuthProbeInterval, DefaultAuthProbeInterval)
 	config.Positive(&c.ReconcileSkew, DefaultReconcileSkew)
+	config.Positive(&c.ClaimLease, DefaultClaimLease)
 	config.Positive(&c.Grace, DefaultGrace)
 	if c.Logger == nil {
 		c.Logger = slog.Default()

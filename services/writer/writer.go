@@ -2,14 +2,17 @@ package writer
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
+	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/irisflow/irisflow/pkg/flow"
+	"github.com/irisflow/irisflow/pkg/obs"
 	"github.com/irisflow/irisflow/pkg/resilient"
 	"github.com/irisflow/irisflow/pkg/store"
 )
@@ -34,6 +37,7 @@ func Run(ctx context.Context, cfg Config) error {
 		log:     cfg.Logger.With("service", "writer"),
 		limits:  newOrgLimits(cfg.RatePerSecond),
 		locks:   newKeyLocks(),
+		id:      obs.ProcessID(),
 		clients: map[int64]*resilient.Client{},
 	}
 	// Not ready once consuming ends (set after the probes stopped), until
@@ -66,6 +70,7 @@ type writer struct {
 	log    *slog.Logger
 	limits *orgLimits
 	locks  *keyLocks
+	id     string // names this process in its ledger claims (obs.ProcessID)
 	gate   *authGate
 
 	mu      sync.Mutex
@@ -114,6 +119,14 @@ func (w *writer) handle(ctx context.Context, msg jetstream.Msg) error {
 		if err == nil {
 			return w.settle(ctx, cmd)
 		}
+		var held *store.ClaimedError
+		if errors.As(err, &held) {
+			// Another replica is writing it (a copy redelivered while the
+			// first was in flight): its outcome is seen on the redelivery.
+			// flow.Consume logs it, once.
+			w.cfg.Metrics.Write(string(cmd.Kind), "claimed")
+			return &flow.RetryAfter{Err: err, Delay: min(max(held.Remaining, minClaimWait), w.cfg.ClaimLease)}
+		}
 		switch classify(err) {
 		case unauthorized:
 			w.cfg.Metrics.Write(string(cmd.Kind), "paused")
@@ -133,20 +146,30 @@ func (w *writer) handle(ctx context.Context, msg jetstream.Msg) error {
 	}
 }
 
+// minClaimWait is the shortest wait before a command claimed by another
+// writer is tried again (its lease may have just ended).
+const minClaimWait = 500 * time.Millisecond
+
 // apply runs the effectively-once protocol for one command: begin it in the
-// ledger, then write it, reconcile it, or do nothing, as the ledger says.
-func (w *writer) apply(ctx context.Context, log *slog.Logger, c *resilient.Client, cmd *flow.WriteCommand) error {
-	e, created, err := w.store.LedgerBegin(ctx, cmd.ID, cmd.Org, cmd.IncidentID, string(cmd.Kind))
+// ledger, claiming it (a *store.ClaimedError while another writer holds
+// it), then write it, reconcile it, or do nothing, as the ledger says. The
+// claim is held, renewed, from the reconcile to the ledger update, and
+// released when apply returns.
+func (w *writer) apply(ctx context.Context, log *slog.Logger, c *resilient.Client, cmd *flow.WriteCommand) (err error) {
+	token := w.id + "/" + rand.Text()[:8]
+	e, created, err := w.store.LedgerBegin(ctx, cmd.ID, cmd.Org, cmd.IncidentID, string(cmd.Kind), token, w.cfg.ClaimLease)
 	if err != nil {
 		return fmt.Errorf("ledger begin: %w", err)
 	}
 	st := ledgerStep(e, created)
-	switch st {
-	case stepDone:
+	if st == stepDone {
 		log.Debug("write already applied; nothing to do", "object_id", deref(e.ObjectID), "attempts", e.Attempts)
 		w.cfg.Metrics.Write(string(cmd.Kind), "duplicate")
 		return nil
-	case stepReconcile:
+	}
+	ctx, release := w.hold(ctx, log, cmd.ID, token)
+	defer func() { err = release(err) }()
+	if st == stepReconcile {
 		if err := w.limits.wait(ctx, cmd.Org); err != nil {
 			return err
 		}
@@ -171,6 +194,11 @@ func (w *writer) apply(ctx context.Context, log *slog.Logger, c *resilient.Clien
 	}
 	if err := w.limits.wait(ctx, cmd.Org); err != nil {
 		return err
+	}
+	if w.cfg.beforePost != nil {
+		if err := w.cfg.beforePost(cmd); err != nil {
+			return err
+		}
 	}
 	id, err := post(ctx, c, cmd)
 	if err != nil {
