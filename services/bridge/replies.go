@@ -135,12 +135,23 @@ func (b *bridge) sendReply(ctx context.Context, msg jetstream.Msg) error {
 		try++
 	}
 	if r.Final {
-		if err := b.records.storeFinal(ctx, r, claim); err != nil {
-			if errors.Is(err, ErrLaterFinal) { // another bridge sent after this one's lease lapsed
-				log.Error("a second final reply was sent; the frame record keeps the first", "err", err)
-			} else {
-				log.Warn("final reply sent but not stored in the frame record", "err", err)
+		// Stored before the ack, however long NATS is away: a final sent
+		// but not recorded, its ack lost too (a nats-server crash), came
+		// back to this bridge, found its own claim and was sent again
+		// (make chaos through ActiveMQ, 2026-12-03).
+		var later error
+		err := retry(ctx, func() error {
+			err := b.records.storeFinal(ctx, r, claim)
+			if errors.Is(err, ErrLaterFinal) {
+				later, err = err, nil
 			}
+			return err
+		})
+		switch {
+		case later != nil: // another bridge sent after this one's lease lapsed
+			log.Error("a second final reply was sent; the frame record keeps the first", "err", later)
+		case err != nil: // the bridge is stopping; SOAR has the reply, so it is acked
+			log.Warn("final reply sent but not stored in the frame record", "err", err)
 		}
 	}
 	log.Debug("reply sent")
