@@ -63,7 +63,8 @@ type FrameRecord struct {
 }
 
 // FinalClaim is a bridge's claim to send an invocation's final reply: the
-// reply, the bridge process (bridge.id) and the end of its lease, by the
+// reply, the bridge process and the handling of the reply in it (bridge.id
+// plus a random part) and the end of its lease, by the
 // claimant's clock. The lease is renewed before every SEND attempt.
 type FinalClaim struct {
 	ReplyID string    `json:"reply_id"`
@@ -71,7 +72,8 @@ type FinalClaim struct {
 	Until   time.Time `json:"until"`
 }
 
-// heldByOther reports whether a bridge other than self holds c at now.
+// heldByOther reports whether a holder other than self (another bridge, or
+// another handling of the reply in this one) holds c at now.
 func (c *FinalClaim) heldByOther(self string, now time.Time) bool {
 	return c != nil && c.Bridge != self && now.Before(c.Until)
 }

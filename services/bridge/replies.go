@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
+	"strconv"
 	"strings"
 	"time"
 
@@ -96,6 +98,13 @@ func (b *bridge) sendReply(ctx context.Context, msg jetstream.Msg) error {
 	var (
 		last  *replyConn
 		claim finalClaim
+		// holder names this handling of the reply in its claim: another
+		// handling of the same final in this process (a copy redelivered
+		// after a nats-server crash while this one still stores its
+		// record) waits for it like another bridge would, instead of
+		// taking the claim as its own and sending again (make chaos,
+		// docs/reliability.md finding 4).
+		holder = b.id + "/" + strconv.FormatUint(uint64(rand.Uint32()), 16)
 	)
 	for try := 1; ; {
 		conn := b.replyLinks.wait(ctx, 0, last)
@@ -103,7 +112,7 @@ func (b *bridge) sendReply(ctx context.Context, msg jetstream.Msg) error {
 			return &flow.RetryAfter{Err: ErrDisconnected, Delay: replyRetry}
 		}
 		if r.Final {
-			if claim, err = b.claimFinal(ctx, log, r); err != nil || claim.sent {
+			if claim, err = b.claimFinal(ctx, log, r, holder); err != nil || claim.sent {
 				return err
 			}
 		}
@@ -163,14 +172,14 @@ func (b *bridge) sendReply(ctx context.Context, msg jetstream.Msg) error {
 // record holds r already (nothing to send), a permanent error for a later
 // final, and a *flow.RetryAfter while another bridge holds the claim (until
 // its lease ends) or the record cannot be read.
-func (b *bridge) claimFinal(ctx context.Context, log *slog.Logger, r *flow.Reply) (finalClaim, error) {
+func (b *bridge) claimFinal(ctx context.Context, log *slog.Logger, r *flow.Reply, holder string) (finalClaim, error) {
 	var (
 		c    finalClaim
 		done error // an answer, not a failure to read or write the record
 	)
 	err := retry(ctx, func() error {
 		var err error
-		c, err = b.records.claimFinal(ctx, r, b.id, b.claimLease)
+		c, err = b.records.claimFinal(ctx, r, holder, b.claimLease)
 		var held *claimedError
 		if errors.Is(err, ErrLaterFinal) || errors.As(err, &held) {
 			done, err = err, nil
