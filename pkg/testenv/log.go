@@ -60,5 +60,27 @@ func (b *LogBuffer) Count(s string) int {
 	return n
 }
 
+// Lines counts the lines (records, as written) that contain every one of
+// parts: a level and a message together (`"level":"WARN","msg":"frame
+// rejected"`), or a message and an error's text.
+func (b *LogBuffer) Lines(parts ...string) int {
+	n := 0
+	for line := range strings.SplitSeq(b.String(), "\n") {
+		if line != "" && containsAll(line, parts) {
+			n++
+		}
+	}
+	return n
+}
+
+func containsAll(s string, parts []string) bool {
+	for _, p := range parts {
+		if !strings.Contains(s, p) {
+			return false
+		}
+	}
+	return true
+}
+
 // testingLogEnabled reports whether $IRISFLOW_TEST_LOG asks for the logs.
 func testingLogEnabled() bool { return os.Getenv("IRISFLOW_TEST_LOG") != "" }

@@ -39,6 +39,30 @@ func TestLogBufferCount(t *testing.T) {
 	}
 }
 
+func TestLogBufferLines(t *testing.T) {
+	t.Parallel()
+	var b LogBuffer
+	log := b.Logger()
+	log.Warn("frame rejected", "err", "frame without reply-to")
+	log.Info("frame rejected", "err", "frame without correlation-id")
+	log.Warn("reply connection lost; reconnecting", "err", "EOF")
+	tests := []struct {
+		parts []string
+		want  int
+	}{
+		{[]string{`"level":"WARN","msg":"frame rejected"`, "frame without"}, 1},
+		{[]string{`"msg":"frame rejected"`, "frame without"}, 2},
+		{[]string{"frame without", "EOF"}, 0}, // every part on the same line
+		{[]string{`"err":"EOF"`}, 1},
+		{nil, 3}, // every record, no empty last line
+	}
+	for _, tt := range tests {
+		if got := b.Lines(tt.parts...); got != tt.want {
+			t.Errorf("Lines(%q) = %d, want %d", tt.parts, got, tt.want)
+		}
+	}
+}
+
 func TestQuietLoggerIsQuiet(t *testing.T) {
 	t.Parallel()
 	if testingLogEnabled() {
