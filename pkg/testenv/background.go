@@ -2,6 +2,8 @@ package testenv
 
 import (
 	"context"
+	"runtime/pprof"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -14,7 +16,7 @@ const stopWait = 30 * time.Second
 // RunInBackground runs run (a service's Run) in a goroutine until stop is
 // called or the test ends. stop cancels run's context and waits for it to
 // return, failing the test (t.Errorf, naming name) when run returns an error
-// or does not return within 30s. stop may be called more than once; only
+// or does not return within 30s (then with every goroutine's stack). stop may be called more than once; only
 // the first call waits.
 //
 // A test that skipped (t.Skip after the service started, as a test does
@@ -36,7 +38,9 @@ func RunInBackground(t testing.TB, name string, run func(context.Context) error)
 					report(t, "%s: %v", name, err)
 				}
 			case <-time.After(stopWait):
-				report(t, "%s did not stop within %v", name, stopWait)
+				var stacks strings.Builder
+				_ = pprof.Lookup("goroutine").WriteTo(&stacks, 1)
+				report(t, "%s did not stop within %v; goroutines:\n%s", name, stopWait, stacks.String())
 			}
 		})
 	}
