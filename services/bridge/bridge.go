@@ -180,10 +180,8 @@ func (b *bridge) connectLoop(ctx context.Context) *link {
 			d := bo.Next()
 			b.log.Warn("broker unreachable; retrying", "err", err, "in", d)
 			b.ready.setFrames("broker unreachable: " + err.Error())
-			select {
-			case <-ctx.Done():
+			if !pause(ctx, d) {
 				return nil
-			case <-time.After(d):
 			}
 			continue
 		}
@@ -206,10 +204,8 @@ func (b *bridge) connectLoop(ctx context.Context) *link {
 		} else {
 			b.log.Warn("broker connection lost; reconnecting", "err", err, "in", d)
 		}
-		select {
-		case <-ctx.Done():
+		if !pause(ctx, d) {
 			return nil
-		case <-time.After(d):
 		}
 	}
 }
@@ -225,10 +221,7 @@ func (b *bridge) replyConnLoop(ctx context.Context) {
 			d := bo.Next()
 			b.log.Warn("broker unreachable for replies; retrying", "err", err, "in", d)
 			b.ready.setReplies("broker unreachable: " + err.Error())
-			select {
-			case <-ctx.Done():
-			case <-time.After(d):
-			}
+			pause(ctx, d)
 			continue
 		}
 		b.log.Info("reply connection up", "addr", b.dialer.addr, "server", conn.server,
@@ -247,10 +240,18 @@ func (b *bridge) replyConnLoop(ctx context.Context) {
 		b.ready.setReplies(fmt.Sprintf("lost: %v", conn.reason()))
 		d := bo.Next()
 		b.log.Warn("reply connection lost; reconnecting", "err", conn.reason(), "in", d)
-		select {
-		case <-ctx.Done():
-		case <-time.After(d):
-		}
+		pause(ctx, d)
+	}
+}
+
+// pause waits d, or until ctx is done; it reports whether ctx is still
+// live (false: the caller stops).
+func pause(ctx context.Context, d time.Duration) bool {
+	select {
+	case <-ctx.Done():
+		return false
+	case <-time.After(d):
+		return true
 	}
 }
 
