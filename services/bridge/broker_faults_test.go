@@ -1,7 +1,6 @@
 package bridge
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -16,53 +15,38 @@ import (
 // Replies published while the broker is unreachable wait, in order, and
 // reach Resilient under their correlation-id once the bridge reconnects.
 func TestBridgeRepliesWaitForTheBroker(t *testing.T) {
-	t.Parallel()
-	for _, k := range brokerKinds {
-		t.Run(k.name, func(t *testing.T) {
-			t.Parallel()
-			e := setup(t, k)
-			e.runBridge(e.config(), nil)
-			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-			defer cancel()
-			s := e.soar(0)
-			call, inv := e.invokeProfile(t, ctx)
+	eachBroker(t, func(t *testing.T, k brokerKind) {
+		e, ctx, _ := running(t, k, 60*time.Second)
+		s := e.soar(0)
+		call, inv := e.invokeProfile(t, ctx)
 
-			e.proxy.SetDown(true)
-			waitFor(t, "the bridge to see the broker gone", func() bool { return e.bridge.links.current() == nil })
-			msgs := [][]byte{
-				resilient.StatusReply("step 1"),
-				resilient.StatusReply("step 2"),
-				resilient.ResultReply(resilient.ResultPayload{Success: true, Content: map[string]any{"domain": "int-chase.com"}}),
+		e.proxy.SetDown(true)
+		waitFor(t, "the bridge to see the broker gone", func() bool { return e.bridge.links.current() == nil })
+		msgs := [][]byte{
+			resilient.StatusReply("step 1"),
+			resilient.StatusReply("step 2"),
+			resilient.ResultReply(resilient.ResultPayload{Success: true, Content: map[string]any{"domain": "int-chase.com"}}),
+		}
+		for i, m := range msgs {
+			e.publishReply(t, ctx, &flow.Reply{InvocationID: inv.ID, Seq: i, Final: i == len(msgs)-1, Route: inv.Route, Message: m})
+		}
+		if got := len(s.Replies(call.CorrelationID)); got != 0 {
+			t.Fatalf("%d replies arrived while the broker was unreachable", got)
+		}
+		e.proxy.SetDown(false)
+		awaitFinal(t, ctx, s, call.CorrelationID)
+		got := s.Replies(call.CorrelationID)
+		want := []string{"step 1", "step 2", "Completed"}
+		if len(got) != len(want) {
+			t.Fatalf("%d replies, want %d: %+v", len(got), len(want), got)
+		}
+		for i, a := range got {
+			if a.Message != want[i] || a.Complete != (i == len(want)-1) {
+				t.Errorf("reply %d: %q complete=%v, want %q in order", i, a.Message, a.Complete, want[i])
 			}
-			pub := flow.Publisher{JS: e.js}
-			for i, m := range msgs {
-				r := &flow.Reply{InvocationID: inv.ID, Seq: i, Final: i == len(msgs)-1, Route: inv.Route, Message: m}
-				if err := pub.Reply(ctx, r); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if got := len(s.Replies(call.CorrelationID)); got != 0 {
-				t.Fatalf("%d replies arrived while the broker was unreachable", got)
-			}
-			e.proxy.SetDown(false)
-			if _, err := s.Await(ctx, call.CorrelationID); err != nil {
-				t.Fatal(err)
-			}
-			got := s.Replies(call.CorrelationID)
-			want := []string{"step 1", "step 2", "Completed"}
-			if len(got) != len(want) {
-				t.Fatalf("%d replies, want %d: %+v", len(got), len(want), got)
-			}
-			for i, a := range got {
-				if a.Message != want[i] || a.Complete != (i == len(want)-1) {
-					t.Errorf("reply %d: %q complete=%v, want %q in order", i, a.Message, a.Complete, want[i])
-				}
-			}
-			waitFor(t, "REPLIES drained (acked after the receipts)", func() bool {
-				return len(testenv.ReadStream[flow.Reply](t, e.js, flow.StreamReplies, "")) == 0
-			})
-		})
-	}
+		}
+		waitFor(t, "REPLIES drained (acked after the receipts)", func() bool { return e.repliesLeft() == 0 })
+	})
 }
 
 // A broker that refuses the subscription (an operator's permission
@@ -76,26 +60,10 @@ func TestBridgeBrokerRefusesSubscription(t *testing.T) {
 	cfg, logs := e.loggedConfig()
 	e.runBridge(cfg, nil)
 	waitFor(t, "two refusals logged", func() bool {
-		n := 0
-		for line := range strings.SplitSeq(logs.String(), "\n") {
-			if strings.Contains(line, `"level":"ERROR"`) && strings.Contains(line, "broker sent ERROR") &&
-				strings.Contains(line, "is not authorized to read from: queue://"+queue) {
-				n++
-			}
-		}
-		return n >= 2
+		return logs.Lines(`"level":"ERROR"`, "broker sent ERROR", "is not authorized to read from: queue://"+queue) >= 2
 	})
 	e.broker.Allow(queue)
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	call, err := e.soar(0).InvokeFunction(ctx, "domaintools_profile_domain_with_iris", map[string]any{"dt_domain_name": "int-chase.com"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	waitFor(t, "the frame in FN after the fix", func() bool {
-		invs := e.invocations()
-		return len(invs) == 1 && invs[0].CorrelationID == call.CorrelationID
-	})
+	e.invokeProfile(t, testContext(t, 60*time.Second))
 }
 
 // A reply the broker refuses is tried a bounded number of times, then
@@ -103,29 +71,14 @@ func TestBridgeBrokerRefusesSubscription(t *testing.T) {
 // frames of every destination for ever; the next replies go through.
 func TestBridgeBrokerRefusesReply(t *testing.T) {
 	t.Parallel()
-	e := setup(t, embeddedKind(t))
-	cfg, _ := e.loggedConfig() // the log is shown if the test fails
-	e.runBridge(cfg, nil)
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
+	e, ctx, _ := running(t, embeddedKind(t), 60*time.Second)
 	s := e.soar(0)
 	call, inv := e.invokeProfile(t, ctx)
 
 	// Resilient's subscription to reply-to stays; only new SENDs are refused.
 	e.broker.Deny(s.ReplyTo())
-	pub := flow.Publisher{JS: e.js}
-	final := resilient.ResultReply(resilient.ResultPayload{Success: true})
-	if err := pub.Reply(ctx, &flow.Reply{InvocationID: inv.ID, Seq: 1, Final: true, Route: inv.Route, Message: final}); err != nil {
-		t.Fatal(err)
-	}
-	var dl flow.DeadLetter
-	waitFor(t, "the refused reply dead-lettered", func() bool {
-		dls := e.deadLetters()
-		if len(dls) == 1 {
-			dl = dls[0]
-		}
-		return len(dls) == 1
-	})
+	e.publishReply(t, ctx, finalReply(inv.ID, inv.Route, 1))
+	dl := waitForOnly(t, "the refused reply dead-lettered", e.deadLetters, nil)
 	if dl.Source != flow.StreamReplies || !strings.Contains(dl.Reason, fmt.Sprintf("try %d of %d", refusedLimit, refusedLimit)) ||
 		!strings.Contains(dl.Reason, "is not authorized to write to: queue://"+strings.TrimPrefix(s.ReplyTo(), "/queue/")) {
 		t.Errorf("dead letter: source %q delivered %d reason %q", dl.Source, dl.Delivered, dl.Reason)
@@ -150,12 +103,8 @@ func TestBridgeBrokerRefusesReply(t *testing.T) {
 		}
 		return false
 	})
-	if err := pub.Reply(ctx, &flow.Reply{InvocationID: inv2.ID, Seq: 1, Final: true, Route: inv2.Route, Message: final}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.Await(ctx, next.CorrelationID); err != nil {
-		t.Fatal(err)
-	}
+	e.publishReply(t, ctx, finalReply(inv2.ID, inv2.Route, 1))
+	awaitFinal(t, ctx, s, next.CorrelationID)
 }
 
 // A reply whose RECEIPT never comes (the embedded broker's HoldReceipts)
@@ -169,26 +118,15 @@ func TestBridgeBrokerRefusesReply(t *testing.T) {
 // receipt timeout the bridge logged, plus the receipted one.
 func TestBridgeReplyReceiptTimeout(t *testing.T) {
 	t.Parallel()
-	e := setup(t, embeddedKind(t))
-	cfg, logs := e.loggedConfig()
 	const timeout = 300 * time.Millisecond
-	e.runBridge(cfg, nil, func(b *bridge) { b.receiptTimeout = timeout })
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
+	e, ctx, logs := running(t, embeddedKind(t), 60*time.Second, func(b *bridge) { b.receiptTimeout = timeout })
 	s := e.soar(0)
 	call, inv := e.invokeProfile(t, ctx)
 	waitFor(t, "a reply connection", func() bool { return e.bridge.replyLinks.current() != nil })
 	connected := logs.Count("reply connection up")
 	// timeouts counts the reply connections closed for a missing RECEIPT.
 	timeouts := func() int {
-		n := 0
-		for line := range strings.SplitSeq(logs.String(), "\n") {
-			if strings.Contains(line, `"msg":"reply connection lost; reconnecting"`) &&
-				strings.Contains(line, fmt.Sprintf("no RECEIPT within %s; connection closed to start afresh", timeout)) {
-				n++
-			}
-		}
-		return n
+		return logs.Lines(`"msg":"reply connection lost; reconnecting"`, fmt.Sprintf("no RECEIPT within %s; connection closed to start afresh", timeout))
 	}
 	cons, err := e.js.Consumer(ctx, flow.StreamReplies, flow.ConsumerBridge)
 	if err != nil {
@@ -204,11 +142,7 @@ func TestBridgeReplyReceiptTimeout(t *testing.T) {
 	}
 
 	e.broker.HoldReceipts(s.ReplyTo())
-	pub := flow.Publisher{JS: e.js}
-	final := resilient.ResultReply(resilient.ResultPayload{Success: true})
-	if err := pub.Reply(ctx, &flow.Reply{InvocationID: inv.ID, Seq: 1, Final: true, Route: inv.Route, Message: final}); err != nil {
-		t.Fatal(err)
-	}
+	e.publishReply(t, ctx, finalReply(inv.ID, inv.Route, 1))
 	waitFor(t, "two receipt timeouts, each followed by a new reply connection", func() bool {
 		return e.broker.WithheldReceipts(s.ReplyTo()) >= 2 && timeouts() >= 2 && logs.Count("reply connection up") >= connected+2
 	})
@@ -260,8 +194,7 @@ func TestBridgeLogsNoSecrets(t *testing.T) {
 		t.Fatalf("the bridge does not log in with the simulator's key")
 	}
 	e.runBridge(cfg, nil)
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
+	ctx := testContext(t, 60*time.Second)
 	s := e.soar(0)
 	good, err := s.InvokeFunction(ctx, "domaintools_profile_domain_with_iris", map[string]any{"dt_domain_name": "int-chase.com"})
 	if err != nil {
@@ -271,22 +204,10 @@ func TestBridgeLogsNoSecrets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var inv flow.Invocation
-	waitFor(t, "the good frame in FN", func() bool {
-		invs := e.invocations()
-		if len(invs) == 1 {
-			inv = invs[0]
-		}
-		return len(invs) == 1
-	})
-	if err := (flow.Publisher{JS: e.js}).Reply(ctx, &flow.Reply{InvocationID: inv.ID, Seq: 1, Final: true, Route: inv.Route,
-		Message: resilient.ResultReply(resilient.ResultPayload{Success: true})}); err != nil {
-		t.Fatal(err)
-	}
+	inv := e.waitForInvocation(t, "the good frame in FN", good.CorrelationID)
+	e.publishReply(t, ctx, finalReply(inv.ID, inv.Route, 1))
 	for _, cid := range []string{good.CorrelationID, bad.CorrelationID} {
-		if _, err := s.Await(ctx, cid); err != nil {
-			t.Fatal(err)
-		}
+		awaitFinal(t, ctx, s, cid)
 	}
 	// Resilient may have a reply a moment before the bridge its RECEIPT.
 	waitFor(t, "both replies logged as sent", func() bool { return logs.Count("reply sent") >= 2 })

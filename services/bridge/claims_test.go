@@ -169,11 +169,7 @@ func TestBridgeClaimOfADeadBridgeLapses(t *testing.T) {
 // without a SEND: SOAR never sees a status after the final.
 func TestBridgeStatusAfterFinalNotSent(t *testing.T) {
 	t.Parallel()
-	e := setup(t, brokerKinds[0])
-	cfg, logs := e.loggedConfig()
-	e.runBridge(cfg, nil)
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
+	e, ctx, logs := running(t, brokerKinds[0], 60*time.Second)
 	s := e.soar(0)
 	call, inv, _ := e.invokeWithFinal(t, ctx)
 	if _, err := s.Await(ctx, call.CorrelationID); err != nil {

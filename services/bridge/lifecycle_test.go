@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/irisflow/irisflow/pkg/flow"
-	"github.com/irisflow/irisflow/pkg/obs"
 	"github.com/irisflow/irisflow/pkg/testenv"
 )
 
@@ -20,8 +19,7 @@ func TestBridgeReplyConsumerDeletedFailsRun(t *testing.T) {
 	t.Parallel()
 	e := setup(t, brokerKinds[0])
 	cfg, _ := e.loggedConfig()
-	ready := obs.NewReadiness()
-	cfg.Ready = ready
+	ready := watchReadiness(&cfg)
 	cfg = cfg.withDefaults()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()

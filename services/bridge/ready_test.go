@@ -3,8 +3,6 @@ package bridge
 import (
 	"strings"
 	"testing"
-
-	"github.com/irisflow/irisflow/pkg/obs"
 )
 
 // The bridge is ready while it is subscribed and its reply connection is
@@ -14,8 +12,7 @@ func TestReadinessFollowsTheBroker(t *testing.T) {
 	t.Parallel()
 	e := setup(t, brokerKinds[0])
 	cfg, _ := e.loggedConfig()
-	ready := obs.NewReadiness()
-	cfg.Ready = ready
+	ready := watchReadiness(&cfg)
 	e.proxy.SetDown(true)
 	e.runBridge(cfg, nil)
 	state := func() (bool, string) {

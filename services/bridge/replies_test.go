@@ -38,9 +38,7 @@ func (e *env) invokeWithFinal(t *testing.T, ctx context.Context) (soarsim.Invoca
 	t.Helper()
 	call, inv := e.invokeProfile(t, ctx)
 	final := finalReply(inv.ID, inv.Route, 1)
-	if err := (flow.Publisher{JS: e.js}).Reply(ctx, final); err != nil {
-		t.Fatal(err)
-	}
+	e.publishReply(t, ctx, final)
 	return call, inv, final
 }
 
@@ -81,18 +79,6 @@ func checkOrder(t *testing.T, cid string, seqs []int, final int) (dups int) {
 	return dups
 }
 
-// logLines counts the log lines whose message contains msg and whose text
-// contains detail (e.g. an error's text).
-func logLines(logs *testenv.LogBuffer, msg, detail string) int {
-	n := 0
-	for line := range strings.SplitSeq(logs.String(), "\n") {
-		if strings.Contains(line, `"msg":"`+msg) && strings.Contains(line, detail) {
-			n++
-		}
-	}
-	return n
-}
-
 func (e *env) repliesLeft() int {
 	return len(testenv.ReadStream[flow.Reply](e.t, e.js, flow.StreamReplies, ""))
 }
@@ -102,67 +88,50 @@ func (e *env) repliesLeft() int {
 // in order; nothing is lost; a reply repeats only where it was in flight
 // when the link died.
 func TestBridgeRepliesInOrderAcrossACut(t *testing.T) {
-	t.Parallel()
-	for _, k := range brokerKinds {
-		t.Run(k.name, func(t *testing.T) {
-			t.Parallel()
-			e := setup(t, k)
-			cfg, logs := e.loggedConfig()
-			e.runBridge(cfg, nil)
-			ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-			defer cancel()
-			s := e.soar(0)
-			const n, final = 200, 2
-			received := func() int {
-				total := 0
-				for i := range n {
-					total += len(s.Replies(e.replyRoute(i).CorrelationID))
-				}
-				return total
-			}
-			pub := flow.Publisher{JS: e.js}
-			published := make(chan error, 1)
-			go func() {
-				for seq := range final + 1 { // every invocation's step 0, then every step 1, then the finals
-					for i := range n {
-						r := stepReply(fmt.Sprintf("ID:t-%d", i), e.replyRoute(i), seq)
-						if seq == final {
-							r = finalReply(r.InvocationID, r.Route, seq)
-						}
-						if err := pub.Reply(ctx, r); err != nil {
-							published <- err
-							return
-						}
-					}
-				}
-				published <- nil
-			}()
-			waitFor(t, "replies flowing", func() bool { return received() >= n/2 })
-			e.proxy.Sever()
-			atCut := received()
-			if err := <-published; err != nil {
-				t.Fatal(err)
-			}
+	eachBroker(t, func(t *testing.T, k brokerKind) {
+		e, ctx, logs := running(t, k, 90*time.Second)
+		s := e.soar(0)
+		const n, final = 200, 2
+		received := func() int {
+			total := 0
 			for i := range n {
-				if _, err := s.Await(ctx, e.replyRoute(i).CorrelationID); err != nil {
-					t.Fatal(err)
-				}
+				total += len(s.Replies(e.replyRoute(i).CorrelationID))
 			}
-			waitFor(t, "REPLIES drained", func() bool { return e.repliesLeft() == 0 })
-			if atCut >= n*(final+1) {
-				t.Fatalf("every reply had arrived before the cut (%d)", atCut)
+			return total
+		}
+		pub := flow.Publisher{JS: e.js}
+		// Every invocation's step 0, then every step 1, then the finals.
+		published := sendAll(n*(final+1), func(j int) error {
+			seq, i := j/n, j%n
+			r := stepReply(fmt.Sprintf("ID:t-%d", i), e.replyRoute(i), seq)
+			if seq == final {
+				r = finalReply(r.InvocationID, r.Route, seq)
 			}
-			if logs.Count("reply connection lost; reconnecting") < 1 {
-				t.Error("the cut did not reach the reply connection")
-			}
-			dups := 0
-			for i := range n {
-				cid := e.replyRoute(i).CorrelationID
-				dups += checkOrder(t, cid, replySeqs(s.Replies(cid), final), final)
-			}
-			t.Logf("%d replies had arrived at the cut; %d re-sent replies repeated", atCut, dups)
+			return pub.Reply(ctx, r)
 		})
-	}
+		waitFor(t, "replies flowing", func() bool { return received() >= n/2 })
+		e.proxy.Sever()
+		atCut := received()
+		if err := <-published; err != nil {
+			t.Fatal(err)
+		}
+		for i := range n {
+			awaitFinal(t, ctx, s, e.replyRoute(i).CorrelationID)
+		}
+		waitFor(t, "REPLIES drained", func() bool { return e.repliesLeft() == 0 })
+		if atCut >= n*(final+1) {
+			t.Fatalf("every reply had arrived before the cut (%d)", atCut)
+		}
+		if logs.Count("reply connection lost; reconnecting") < 1 {
+			t.Error("the cut did not reach the reply connection")
+		}
+		dups := 0
+		for i := range n {
+			cid := e.replyRoute(i).CorrelationID
+			dups += checkOrder(t, cid, replySeqs(s.Replies(cid), final), final)
+		}
+		t.Logf("%d replies had arrived at the cut; %d re-sent replies repeated", atCut, dups)
+	})
 }
 
 // Replies do not wait for each other's RECEIPTs: with the broker holding
@@ -172,11 +141,7 @@ func TestBridgeRepliesInOrderAcrossACut(t *testing.T) {
 // status reply. None is lost.
 func TestBridgeRepliesInFlightSurviveACut(t *testing.T) {
 	t.Parallel()
-	e := setup(t, embeddedKind(t))
-	cfg, _ := e.loggedConfig()
-	e.runBridge(cfg, nil, func(b *bridge) { b.receiptTimeout = time.Hour })
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
+	e, ctx, _ := running(t, embeddedKind(t), 60*time.Second, func(b *bridge) { b.receiptTimeout = time.Hour })
 	s := e.soar(0)
 	waitFor(t, "a reply connection", func() bool { return e.bridge.replyLinks.current() != nil })
 	const n = 60
@@ -202,9 +167,7 @@ func TestBridgeRepliesInFlightSurviveACut(t *testing.T) {
 	e.broker.ReleaseReceipts(s.ReplyTo())
 	e.proxy.Sever()
 	for i := range n {
-		if _, err := s.Await(ctx, e.replyRoute(i).CorrelationID); err != nil {
-			t.Fatal(err)
-		}
+		awaitFinal(t, ctx, s, e.replyRoute(i).CorrelationID)
 	}
 	waitFor(t, "REPLIES drained", func() bool { return e.repliesLeft() == 0 })
 	for i := range n {
@@ -221,96 +184,66 @@ func TestBridgeRepliesInFlightSurviveACut(t *testing.T) {
 // a final reply published again (a handler that ran twice) is taken as new.
 // The frame record still knows it was sent: Resilient gets one final reply.
 func TestBridgeOneFinalAfterNATSRestart(t *testing.T) {
-	t.Parallel()
-	for _, k := range brokerKinds {
-		t.Run(k.name, func(t *testing.T) {
-			t.Parallel()
-			e := setup(t, k)
-			cfg, logs := e.loggedConfig()
-			e.runBridge(cfg, nil)
-			ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-			defer cancel()
-			s := e.soar(0)
-			call, inv := e.invokeProfile(t, ctx)
-			final := finalReply(inv.ID, inv.Route, 1)
-			final.ID = flow.ReplyID(final.InvocationID, final.Seq)
-			data, err := flow.Encode(final)
-			if err != nil {
-				t.Fatal(err)
-			}
-			subject := flow.ReplySubject(final.Org, final.Destination)
-			if _, err := e.js.Publish(ctx, subject, data, jetstream.WithMsgID(final.ID)); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := s.Await(ctx, call.CorrelationID); err != nil {
-				t.Fatal(err)
-			}
-			waitFor(t, "the final acked in REPLIES", func() bool { return e.repliesLeft() == 0 })
+	eachBroker(t, func(t *testing.T, k brokerKind) {
+		e, ctx, logs := running(t, k, 90*time.Second)
+		s := e.soar(0)
+		call, inv := e.invokeProfile(t, ctx)
+		final := finalReply(inv.ID, inv.Route, 1)
+		final.ID = flow.ReplyID(final.InvocationID, final.Seq)
+		data, err := flow.Encode(final)
+		if err != nil {
+			t.Fatal(err)
+		}
+		subject := flow.ReplySubject(final.Org, final.Destination)
+		if _, err := e.js.Publish(ctx, subject, data, jetstream.WithMsgID(final.ID)); err != nil {
+			t.Fatal(err)
+		}
+		awaitFinal(t, ctx, s, call.CorrelationID)
+		waitFor(t, "the final acked in REPLIES", func() bool { return e.repliesLeft() == 0 })
 
-			e.nats.Restart(t)
-			var ack *jetstream.PubAck
-			waitFor(t, "the same final published again after the restart", func() bool {
-				ack, err = e.js.Publish(ctx, subject, data, jetstream.WithMsgID(final.ID))
-				return err == nil
-			})
-			if ack.Duplicate {
-				t.Fatal("nats-server still dropped the copy as a duplicate: the case under test did not happen")
-			}
-			waitFor(t, "the copy recognised by the frame record and acked", func() bool {
-				return logs.Count("final reply already sent; not sending it again") == 1 && e.repliesLeft() == 0
-			})
-			if got := s.Replies(call.CorrelationID); len(got) != 1 {
-				t.Errorf("Resilient got %d replies, want the one final: %+v", len(got), got)
-			}
+		e.nats.Restart(t)
+		var ack *jetstream.PubAck
+		waitFor(t, "the same final published again after the restart", func() bool {
+			ack, err = e.js.Publish(ctx, subject, data, jetstream.WithMsgID(final.ID))
+			return err == nil
 		})
-	}
+		if ack.Duplicate {
+			t.Fatal("nats-server still dropped the copy as a duplicate: the case under test did not happen")
+		}
+		waitFor(t, "the copy recognised by the frame record and acked", func() bool {
+			return logs.Count("final reply already sent; not sending it again") == 1 && e.repliesLeft() == 0
+		})
+		if got := s.Replies(call.CorrelationID); len(got) != 1 {
+			t.Errorf("Resilient got %d replies, want the one final: %+v", len(got), got)
+		}
+	})
 }
 
 // A second, different final for an invocation that has its final reply (a
 // write failing after the playbook's final ack) is dead-lettered and never
 // sent; the frame record keeps the first.
 func TestBridgeLaterFinalNotSent(t *testing.T) {
-	t.Parallel()
-	for _, k := range brokerKinds {
-		t.Run(k.name, func(t *testing.T) {
-			t.Parallel()
-			e := setup(t, k)
-			cfg, _ := e.loggedConfig()
-			e.runBridge(cfg, nil)
-			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-			defer cancel()
-			s := e.soar(0)
-			call, inv, first := e.invokeWithFinal(t, ctx)
-			pub := flow.Publisher{JS: e.js}
-			if _, err := s.Await(ctx, call.CorrelationID); err != nil {
-				t.Fatal(err)
-			}
-			later := &flow.Reply{InvocationID: inv.ID, Seq: 2, Final: true, Route: inv.Route, Message: resilient.ErrorReply("irisflow: write failed")}
-			if err := pub.Reply(ctx, later); err != nil {
-				t.Fatal(err)
-			}
-			var dl flow.DeadLetter
-			waitFor(t, "the later final dead-lettered", func() bool {
-				dls := e.deadLetters()
-				if len(dls) == 1 {
-					dl = dls[0]
-				}
-				return len(dls) == 1
-			})
-			if dl.Source != flow.StreamReplies || !strings.Contains(dl.Reason, ErrLaterFinal.Error()) ||
-				!strings.Contains(dl.Reason, first.ID) || !strings.Contains(dl.Reason, later.ID) {
-				t.Errorf("dead letter: source %q reason %q", dl.Source, dl.Reason)
-			}
-			waitFor(t, "REPLIES drained", func() bool { return e.repliesLeft() == 0 })
-			if got := s.Replies(call.CorrelationID); len(got) != 1 || got[0].MessageType == resilient.MessageError {
-				t.Errorf("Resilient got %+v, want the first final only", got)
-			}
-			rec, _, err := e.bridge.records.get(ctx, inv.ID)
-			if err != nil || rec == nil || rec.Final == nil || rec.Final.ID != first.ID {
-				t.Errorf("frame record %+v (%v), want the first final kept", rec, err)
-			}
-		})
-	}
+	eachBroker(t, func(t *testing.T, k brokerKind) {
+		e, ctx, _ := running(t, k, 60*time.Second)
+		s := e.soar(0)
+		call, inv, first := e.invokeWithFinal(t, ctx)
+		awaitFinal(t, ctx, s, call.CorrelationID)
+		later := &flow.Reply{InvocationID: inv.ID, Seq: 2, Final: true, Route: inv.Route, Message: resilient.ErrorReply("irisflow: write failed")}
+		e.publishReply(t, ctx, later)
+		dl := waitForOnly(t, "the later final dead-lettered", e.deadLetters, nil)
+		if dl.Source != flow.StreamReplies || !strings.Contains(dl.Reason, ErrLaterFinal.Error()) ||
+			!strings.Contains(dl.Reason, first.ID) || !strings.Contains(dl.Reason, later.ID) {
+			t.Errorf("dead letter: source %q reason %q", dl.Source, dl.Reason)
+		}
+		waitFor(t, "REPLIES drained", func() bool { return e.repliesLeft() == 0 })
+		if got := s.Replies(call.CorrelationID); len(got) != 1 || got[0].MessageType == resilient.MessageError {
+			t.Errorf("Resilient got %+v, want the first final only", got)
+		}
+		rec, _, err := e.bridge.records.get(ctx, inv.ID)
+		if err != nil || rec == nil || rec.Final == nil || rec.Final.ID != first.ID {
+			t.Errorf("frame record %+v (%v), want the first final kept", rec, err)
+		}
+	})
 }
 
 // A half-open link (both ends connected, no byte getting through) is found
@@ -318,49 +251,40 @@ func TestBridgeLaterFinalNotSent(t *testing.T) {
 // the RECEIPT timeout — and the reply sent into it goes out on a new
 // connection: Resilient gets it once (the first SEND never arrived).
 func TestBridgeHalfOpenReplyLink(t *testing.T) {
-	t.Parallel()
 	// The broker beats at the interval the bridge asks for (ActiveMQ's rule,
 	// which the embedded broker follows).
-	for _, k := range brokerKinds {
-		t.Run(k.name, func(t *testing.T) {
-			t.Parallel()
-			e := setup(t, k)
-			cfg, logs := e.loggedConfig()
-			cfg.HeartBeat = 300 * time.Millisecond
-			e.runBridge(cfg, nil) // the receipt timeout stays at its 10s
-			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-			defer cancel()
-			s := e.soar(0)
-			call, inv := e.invokeProfile(t, ctx)
-			waitFor(t, "a reply connection", func() bool { return e.bridge.replyLinks.current() != nil })
-			before := e.bridge.replyLinks.current()
-			if before.readTimeout <= 0 || before.readTimeout > 2*time.Second {
-				t.Fatalf("reply connection dead after %s of silence, want heart-beats of a second or less", before.readTimeout)
-			}
-			e.proxy.Blackhole()
-			start := time.Now()
-			if err := (flow.Publisher{JS: e.js}).Reply(ctx, finalReply(inv.ID, inv.Route, 1)); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := s.Await(ctx, call.CorrelationID); err != nil {
-				t.Fatal(err)
-			}
-			took := time.Since(start)
-			waitFor(t, "REPLIES drained", func() bool { return e.repliesLeft() == 0 })
-			// Noticed by the bridge missing the broker's beats, or by the
-			// broker missing ours: the embedded broker drops a client after
-			// 2 of its intervals, before the bridge's 2 of the broker's + ½.
-			if n := logLines(logs, "reply connection lost; reconnecting", "no frame or heart-beat from the broker") +
-				logLines(logs, "reply connection lost; reconnecting", `"err":"EOF"`); n < 1 {
-				t.Error("the dead link was not noticed by heart-beats")
-			}
-			if n := logLines(logs, "", "no RECEIPT within"); n != 0 {
-				t.Errorf("the receipt timeout fired %d times: the heart-beats should have found the link dead first", n)
-			}
-			if got := s.Replies(call.CorrelationID); len(got) != 1 {
-				t.Errorf("Resilient got %d replies, want 1: %+v", len(got), got)
-			}
-			t.Logf("reply delivered %s after the link went half-open (dead after %s)", took.Round(time.Millisecond), before.readTimeout)
-		})
-	}
+	eachBroker(t, func(t *testing.T, k brokerKind) {
+		e := setup(t, k)
+		cfg, logs := e.loggedConfig()
+		cfg.HeartBeat = 300 * time.Millisecond
+		e.runBridge(cfg, nil) // the receipt timeout stays at its 10s
+		ctx := testContext(t, 60*time.Second)
+		s := e.soar(0)
+		call, inv := e.invokeProfile(t, ctx)
+		waitFor(t, "a reply connection", func() bool { return e.bridge.replyLinks.current() != nil })
+		before := e.bridge.replyLinks.current()
+		if before.readTimeout <= 0 || before.readTimeout > 2*time.Second {
+			t.Fatalf("reply connection dead after %s of silence, want heart-beats of a second or less", before.readTimeout)
+		}
+		e.proxy.Blackhole()
+		start := time.Now()
+		e.publishReply(t, ctx, finalReply(inv.ID, inv.Route, 1))
+		awaitFinal(t, ctx, s, call.CorrelationID)
+		took := time.Since(start)
+		waitFor(t, "REPLIES drained", func() bool { return e.repliesLeft() == 0 })
+		// Noticed by the bridge missing the broker's beats, or by the
+		// broker missing ours: the embedded broker drops a client after
+		// 2 of its intervals, before the bridge's 2 of the broker's + ½.
+		if n := logs.Lines(`"msg":"reply connection lost; reconnecting`, "no frame or heart-beat from the broker") +
+			logs.Lines(`"msg":"reply connection lost; reconnecting`, `"err":"EOF"`); n < 1 {
+			t.Error("the dead link was not noticed by heart-beats")
+		}
+		if n := logs.Lines(`"msg":"`, "no RECEIPT within"); n != 0 {
+			t.Errorf("the receipt timeout fired %d times: the heart-beats should have found the link dead first", n)
+		}
+		if got := s.Replies(call.CorrelationID); len(got) != 1 {
+			t.Errorf("Resilient got %d replies, want 1: %+v", len(got), got)
+		}
+		t.Logf("reply delivered %s after the link went half-open (dead after %s)", took.Round(time.Millisecond), before.readTimeout)
+	})
 }

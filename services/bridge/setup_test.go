@@ -13,6 +13,8 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/irisflow/irisflow/pkg/flow"
+	"github.com/irisflow/irisflow/pkg/obs"
+	"github.com/irisflow/irisflow/pkg/resilient"
 	"github.com/irisflow/irisflow/pkg/testenv"
 	"github.com/irisflow/irisflow/sim/broker"
 	resilientsim "github.com/irisflow/irisflow/sim/resilient"
@@ -111,6 +113,12 @@ func (e *env) loggedConfig() (Config, *testenv.LogBuffer) {
 	return cfg, logs
 }
 
+// watchReadiness sets cfg.Ready to a readiness the test can read, and returns it.
+func watchReadiness(cfg *Config) *obs.Readiness {
+	cfg.Ready = obs.NewReadiness()
+	return cfg.Ready
+}
+
 // runBridge starts a bridge; stop cancels it and returns Run's error. tune,
 // if any, adjusts the bridge (test-only fields) before it runs.
 func (e *env) runBridge(cfg Config, hook func(*flow.Invocation) bool, tune ...func(*bridge)) (stop func() error) {
@@ -148,7 +156,6 @@ func (e *env) runBridge(cfg Config, hook func(*flow.Invocation) bool, tune ...fu
 	return stop
 }
 
-// invocations reads every message in FN (nobody consumes it in these tests).
 // invokeProfile calls the profile function through the first destination's
 // SOAR and waits for the one invocation it becomes in FN.
 func (e *env) invokeProfile(t *testing.T, ctx context.Context) (soarsim.Invocation, flow.Invocation) {
@@ -157,17 +164,10 @@ func (e *env) invokeProfile(t *testing.T, ctx context.Context) (soarsim.Invocati
 	if err != nil {
 		t.Fatal(err)
 	}
-	var inv flow.Invocation
-	waitFor(t, "the invocation in FN", func() bool {
-		invs := e.invocations()
-		if len(invs) == 1 {
-			inv = invs[0]
-		}
-		return len(invs) == 1 && inv.CorrelationID == call.CorrelationID
-	})
-	return call, inv
+	return call, e.waitForInvocation(t, "the invocation in FN", call.CorrelationID)
 }
 
+// invocations reads every message in FN (nobody consumes it in these tests).
 func (e *env) invocations() []flow.Invocation {
 	e.t.Helper()
 	return testenv.ReadStream[flow.Invocation](e.t, e.js, flow.StreamFN, "")
@@ -182,4 +182,91 @@ func (e *env) deadLetters() []flow.DeadLetter {
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
 	testenv.Eventually(t, what, cond)
+}
+
+// eachBroker runs test once against every broker kind, the kinds in
+// parallel with each other and with the other tests.
+func eachBroker(t *testing.T, test func(t *testing.T, k brokerKind)) {
+	t.Parallel()
+	for _, k := range brokerKinds {
+		t.Run(k.name, func(t *testing.T) {
+			t.Parallel()
+			test(t, k)
+		})
+	}
+}
+
+// testContext is a context that ends after d, or when the test does.
+func testContext(t *testing.T, d time.Duration) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// running is setup(t, k) with a bridge running on e.loggedConfig(), tuned
+// by tune, and a context that bounds the test to within.
+func running(t *testing.T, k brokerKind, within time.Duration, tune ...func(*bridge)) (*env, context.Context, *testenv.LogBuffer) {
+	t.Helper()
+	e := setup(t, k)
+	cfg, logs := e.loggedConfig()
+	e.runBridge(cfg, nil, tune...)
+	return e, testContext(t, within), logs
+}
+
+// waitForOnly waits until read returns exactly one item for which want
+// (nil: any) holds, and returns it.
+func waitForOnly[T any](t *testing.T, what string, read func() []T, want func(T) bool) T {
+	t.Helper()
+	var got T
+	waitFor(t, what, func() bool {
+		items := read()
+		if len(items) != 1 {
+			return false
+		}
+		got = items[0]
+		return want == nil || want(got)
+	})
+	return got
+}
+
+// waitForInvocation waits until FN holds exactly one invocation, the one
+// with correlation-id cid, and returns it.
+func (e *env) waitForInvocation(t *testing.T, what, cid string) flow.Invocation {
+	t.Helper()
+	return waitForOnly(t, what, e.invocations, func(inv flow.Invocation) bool { return inv.CorrelationID == cid })
+}
+
+// sendAll calls send(0), send(1) ... send(n-1) in a goroutine, stopping at
+// the first error; the channel gets that error, or nil.
+func sendAll(n int, send func(i int) error) <-chan error {
+	sent := make(chan error, 1)
+	go func() {
+		for i := range n {
+			if err := send(i); err != nil {
+				sent <- err
+				return
+			}
+		}
+		sent <- nil
+	}()
+	return sent
+}
+
+// publishReply publishes r to REPLIES, as a worker would.
+func (e *env) publishReply(t *testing.T, ctx context.Context, r *flow.Reply) {
+	t.Helper()
+	if err := (flow.Publisher{JS: e.js}).Reply(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// awaitFinal waits for the final reply SOAR s gets under correlation-id
+// cid, failing the test when none comes before ctx ends.
+func awaitFinal(t *testing.T, ctx context.Context, s *soarsim.SOAR, cid string) *resilient.Ack {
+	t.Helper()
+	final, err := s.Await(ctx, cid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return final
 }
