@@ -1,7 +1,6 @@
 package bridge
 
 import (
-	"bytes"
 	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -17,7 +16,6 @@ import (
 	"net"
 	"os"
 	"path/filepath"
-	"runtime/pprof"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -60,21 +58,18 @@ func TestBridgeTLS(t *testing.T) {
 			e := setup(t, embeddedKind(t))
 			term := startTLSTerminator(t, e.url, ca.serverCert(t, tt.certHosts...))
 			_, port, _ := net.SplitHostPort(term.addr())
-			logs := &lockedBuffer{}
-			cfg := e.config()
+			cfg, logs := e.loggedConfig()
 			cfg.StompURL = "stomp+ssl://" + net.JoinHostPort(tt.urlHost, port)
 			cfg.InsecureSkipVerify = tt.insecure
 			if tt.caFile {
 				cfg.CAFile = ca.file
 			}
-			cfg.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-			runPublicBridge(t, cfg)
+			testenv.RunInBackground(t, "Run", func(ctx context.Context) error { return Run(ctx, cfg) })
 			if tt.refusal == "" {
-				waitFor(t, "the bridge connected", func() bool { return strings.Contains(logs.String(), "connected to broker") })
+				waitFor(t, "the bridge connected", func() bool { return logs.Count("connected to broker") > 0 })
 			}
 
-			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-			defer cancel()
+			ctx := testContext(t, 60*time.Second)
 			s := e.soar(0)
 			call, err := s.InvokeFunction(ctx, "domaintools_profile_domain_with_iris", map[string]any{"dt_domain_name": "int-chase.com"})
 			if err != nil {
@@ -84,12 +79,12 @@ func TestBridgeTLS(t *testing.T) {
 			if tt.refusal != "" {
 				// Three refused attempts: the bridge keeps retrying, and says why.
 				waitFor(t, "three refused connection attempts", func() bool {
-					return strings.Count(logs.String(), "broker unreachable; retrying") >= 3
+					return logs.Count("broker unreachable; retrying") >= 3
 				})
 				if got := logs.String(); !strings.Contains(got, tt.refusal) {
 					t.Fatalf("log does not mention %q:\n%s", tt.refusal, got)
 				}
-				if strings.Contains(logs.String(), "connected to broker") {
+				if logs.Count("connected to broker") > 0 {
 					t.Fatalf("bridge connected to a server it must refuse:\n%s", logs.String())
 				}
 				if n := term.handshakes.Load(); n != 0 {
@@ -101,23 +96,12 @@ func TestBridgeTLS(t *testing.T) {
 				return
 			}
 
-			waitFor(t, "the invocation in FN", func() bool {
-				invs := e.invocations()
-				return len(invs) == 1 && invs[0].CorrelationID == call.CorrelationID
-			})
-			inv := e.invocations()[0]
+			inv := e.waitForInvocation(t, "the invocation in FN", call.CorrelationID)
 			if inv.Kind != flow.KindProfile {
 				t.Errorf("invocation kind %q, want %q", inv.Kind, flow.KindProfile)
 			}
-			final := resilient.ResultReply(resilient.ResultPayload{Success: true, Content: map[string]any{"domain": "int-chase.com"}})
-			if err := (flow.Publisher{JS: e.js}).Reply(ctx, &flow.Reply{InvocationID: inv.ID, Seq: 0, Final: true, Route: inv.Route, Message: final}); err != nil {
-				t.Fatal(err)
-			}
-			got, err := s.Await(ctx, call.CorrelationID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got.MessageType != resilient.MessageInfo || len(got.Results) == 0 {
+			e.publishReply(t, ctx, finalReply(inv.ID, inv.Route, 0))
+			if got := awaitFinal(t, ctx, s, call.CorrelationID); got.MessageType != resilient.MessageInfo || len(got.Results) == 0 {
 				t.Errorf("final reply %+v", got)
 			}
 			if n := term.handshakes.Load(); n == 0 {
@@ -213,10 +197,8 @@ func TestRunStopsWhileBrokerSilent(t *testing.T) {
 		Grace:        time.Second,
 		Logger:       slog.New(slog.DiscardHandler),
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	done := make(chan error, 1)
-	go func() { done <- Run(ctx, cfg) }()
+	stop := testenv.RunInBackground(t, "Run", func(ctx context.Context) error { return Run(ctx, cfg) })
+	ctx := testContext(t, testenv.Wait)
 	waitFor(t, "the bridge past the TLS handshake, its reply consumer up", func() bool {
 		if term.handshakes.Load() == 0 {
 			return false
@@ -224,21 +206,13 @@ func TestRunStopsWhileBrokerSilent(t *testing.T) {
 		_, err := js.Consumer(ctx, flow.BridgeConsumer.Stream, flow.BridgeConsumer.Config.Durable)
 		return err == nil
 	})
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("Run: %v", err)
-		}
-	case <-time.After(20 * time.Second):
-		t.Fatal("Run still running 20s after cancel: stuck in STOMP CONNECT")
-	}
+	stop() // fails the test unless Run returns nil soon (not stuck in STOMP CONNECT)
 }
 
 // silentListener accepts TCP connections, reads what they send and never
 // writes to them.
 type silentListener struct {
-	ln       net.Listener
+	*connServer
 	accepted atomic.Int64
 	received atomic.Int64 // bytes read from every connection
 }
@@ -249,43 +223,74 @@ func startSilentListener(t *testing.T) *silentListener {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &silentListener{ln: ln}
-	var mu sync.Mutex
-	var conns []net.Conn
-	t.Cleanup(func() {
-		ln.Close()
-		mu.Lock()
-		defer mu.Unlock()
-		for _, c := range conns {
-			c.Close()
-		}
-	})
-	go func() {
+	s := &silentListener{connServer: newConnServer(t, ln)}
+	s.serve(func(c net.Conn) {
+		s.accepted.Add(1)
+		buf := make([]byte, 4096)
 		for {
-			c, err := ln.Accept()
+			n, err := c.Read(buf)
+			s.received.Add(int64(n))
 			if err != nil {
 				return
 			}
-			mu.Lock()
-			conns = append(conns, c)
-			mu.Unlock()
-			s.accepted.Add(1)
-			go func() {
-				buf := make([]byte, 4096)
-				for {
-					n, err := c.Read(buf)
-					s.received.Add(int64(n))
-					if err != nil {
-						return
-					}
-				}
-			}()
 		}
-	}()
+	})
 	return s
 }
 
-func (s *silentListener) addr() string { return s.ln.Addr().String() }
+// connServer is a test's server: it accepts connections on its listener
+// and hands each to a handler in a goroutine of its own. When the test ends
+// it closes the listener and every connection it tracks (those it accepted
+// and those a handler passed to track) and waits for the handlers.
+type connServer struct {
+	ln    net.Listener
+	mu    sync.Mutex
+	conns []net.Conn
+	wg    sync.WaitGroup
+}
+
+func newConnServer(t *testing.T, ln net.Listener) *connServer {
+	s := &connServer{ln: ln}
+	t.Cleanup(func() {
+		ln.Close()
+		s.mu.Lock()
+		for _, c := range s.conns {
+			c.Close()
+		}
+		s.mu.Unlock()
+		s.wg.Wait()
+	})
+	return s
+}
+
+// serve accepts connections until the listener is closed.
+func (s *connServer) serve(handle func(net.Conn)) {
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		for {
+			c, err := s.ln.Accept()
+			if err != nil {
+				return
+			}
+			s.track(c)
+			s.wg.Add(1)
+			go func() {
+				defer s.wg.Done()
+				handle(c)
+			}()
+		}
+	}()
+}
+
+// track has c closed when the test ends.
+func (s *connServer) track(c net.Conn) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.conns = append(s.conns, c)
+}
+
+func (s *connServer) addr() string { return s.ln.Addr().String() }
 
 // embeddedKind is the embedded broker row of brokerKinds: TLS is tested
 // against it alone, since the terminator, not the broker, speaks TLS.
@@ -298,46 +303,6 @@ func embeddedKind(t *testing.T) brokerKind {
 	}
 	t.Fatal("no embedded broker kind")
 	return brokerKind{}
-}
-
-// runPublicBridge runs the bridge through Run, the public entry point, until
-// the test ends; Run must then return nil.
-func runPublicBridge(t *testing.T, cfg Config) {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- Run(ctx, cfg) }()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("Run: %v", err)
-			}
-		case <-time.After(30 * time.Second):
-			var stacks strings.Builder
-			_ = pprof.Lookup("goroutine").WriteTo(&stacks, 1)
-			t.Errorf("Run did not return within 30s of cancel; goroutines:\n%s", stacks.String())
-		}
-	})
-}
-
-// lockedBuffer is a bytes.Buffer safe for a logger writing while the test reads.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 // testCA is a certificate authority made for one test; its certificate is
@@ -420,7 +385,7 @@ func serial(t *testing.T) *big.Int {
 // to a STOMP broker, as a TLS-terminating load balancer in front of
 // Resilient's broker would. handshakes counts completed TLS handshakes.
 type tlsTerminator struct {
-	ln         net.Listener
+	*connServer
 	handshakes atomic.Int64
 }
 
@@ -434,41 +399,12 @@ func startTLSTerminator(t *testing.T, brokerURL string, cert tls.Certificate) *t
 	if err != nil {
 		t.Fatal(err)
 	}
-	term := &tlsTerminator{ln: ln}
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	var conns []net.Conn
-	t.Cleanup(func() {
-		ln.Close()
-		mu.Lock()
-		for _, c := range conns {
-			c.Close()
-		}
-		mu.Unlock()
-		wg.Wait()
-	})
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, c)
-			mu.Unlock()
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				term.forward(c.(*tls.Conn), target, &mu, &conns)
-			}()
-		}
-	}()
+	term := &tlsTerminator{connServer: newConnServer(t, ln)}
+	term.serve(func(c net.Conn) { term.forward(c.(*tls.Conn), target) })
 	return term
 }
 
-func (term *tlsTerminator) forward(c *tls.Conn, target string, mu *sync.Mutex, conns *[]net.Conn) {
+func (term *tlsTerminator) forward(c *tls.Conn, target string) {
 	defer c.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -480,14 +416,10 @@ func (term *tlsTerminator) forward(c *tls.Conn, target string, mu *sync.Mutex, c
 	if err != nil {
 		return
 	}
-	mu.Lock()
-	*conns = append(*conns, u)
-	mu.Unlock()
+	term.track(u)
 	done := make(chan struct{})
 	go func() { _, _ = io.Copy(u, c); u.Close(); close(done) }()
 	_, _ = io.Copy(c, u) // until either side closes
 	c.Close()
 	<-done
 }
-
-func (term *tlsTerminator) addr() string { return term.ln.Addr().String() }
