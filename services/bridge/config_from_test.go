@@ -1,8 +1,6 @@
 package bridge
 
 import (
-	"io"
-	"log/slog"
 	"slices"
 	"strings"
 	"testing"
@@ -10,7 +8,7 @@ import (
 
 	"github.com/irisflow/irisflow/pkg/config"
 	"github.com/irisflow/irisflow/pkg/deps"
-	"github.com/irisflow/irisflow/pkg/testenv"
+	"github.com/irisflow/irisflow/pkg/deps/depstest"
 )
 
 func TestFromConfig(t *testing.T) {
@@ -22,13 +20,13 @@ func TestFromConfig(t *testing.T) {
 		"IRISFLOW_RESILIENT_API_KEY_SECRET": "very-secret-value",
 		"IRISFLOW_RESILIENT_CAFILE":         "soar.pem",
 	}
-	tests := []struct {
-		name  string
-		env   map[string]string
-		yaml  string
-		check func(t *testing.T, c Config)
-	}{
-		{"environment", base, "", func(t *testing.T, c Config) {
+	passed := func(t *testing.T, c Config, d *deps.Deps) {
+		if c.Logger != d.Log {
+			t.Error("logger not passed")
+		}
+	}
+	depstest.FromConfig(t, config.ServiceBridge, FromConfig, passed,
+		depstest.Case[Config]{Name: "environment", Env: base, Check: func(t *testing.T, c Config) {
 			if c.StompURL != "stomp+ssl://soar.example.com:65001" || c.Login != "key-id-123456" || c.Passcode != "very-secret-value" {
 				t.Errorf("connection %+v", c)
 			}
@@ -46,39 +44,17 @@ func TestFromConfig(t *testing.T) {
 				t.Errorf("defaults %d %v %d", c.Prefetch, c.HeartBeat, c.Streams.Replicas)
 			}
 		}},
-		{"stomp cafile first", withVar(base, "IRISFLOW_STOMP_CAFILE", "broker.pem"), "", func(t *testing.T, c Config) {
+		depstest.Case[Config]{Name: "stomp cafile first", Env: depstest.Env(base, "IRISFLOW_STOMP_CAFILE", "broker.pem"), Check: func(t *testing.T, c Config) {
 			if c.CAFile != "broker.pem" {
 				t.Errorf("CA file %q, want broker.pem", c.CAFile)
 			}
 		}},
-		{"file", base, "stream_replicas: 3\nstomp:\n  insecure_skip_verify: true\n  prefetch: 50\n  heartbeat: 7s\nfunctions:\n  my_profile: profile\n",
-			func(t *testing.T, c Config) {
+		depstest.Case[Config]{Name: "file", Env: base, YAML: "stream_replicas: 3\nstomp:\n  insecure_skip_verify: true\n  prefetch: 50\n  heartbeat: 7s\nfunctions:\n  my_profile: profile\n",
+			Check: func(t *testing.T, c Config) {
 				if !c.InsecureSkipVerify || c.Prefetch != 50 || c.HeartBeat != 7*time.Second || c.Streams.Replicas != 3 ||
 					c.FunctionKinds["my_profile"] != "profile" {
 					t.Errorf("config %+v", c)
 				}
 			}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			cfg := testenv.Config(t, config.ServiceBridge, tt.yaml, tt.env)
-			d := &deps.Deps{Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
-			c := FromConfig(cfg, d)
-			if c.Logger != d.Log {
-				t.Error("logger not passed")
-			}
-			tt.check(t, c)
-		})
-	}
-}
-
-func withVar(m map[string]string, k, v string) map[string]string {
-	out := map[string]string{k: v}
-	for a, b := range m {
-		if a != k {
-			out[a] = b
-		}
-	}
-	return out
+	)
 }

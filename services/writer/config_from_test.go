@@ -2,16 +2,12 @@ package writer
 
 import (
 	"errors"
-	"io"
-	"log/slog"
 	"testing"
 	"time"
 
 	"github.com/irisflow/irisflow/pkg/config"
 	"github.com/irisflow/irisflow/pkg/deps"
-	"github.com/irisflow/irisflow/pkg/obs"
-	"github.com/irisflow/irisflow/pkg/resilient"
-	"github.com/irisflow/irisflow/pkg/testenv"
+	"github.com/irisflow/irisflow/pkg/deps/depstest"
 )
 
 func TestFromConfig(t *testing.T) {
@@ -20,36 +16,29 @@ func TestFromConfig(t *testing.T) {
 		"IRISFLOW_RESILIENT_URL": "https://soar.example.com", "IRISFLOW_RESILIENT_API_KEY_ID": "key",
 		"IRISFLOW_RESILIENT_API_KEY_SECRET": "s3cret",
 	}
-	tests := []struct {
-		name                  string
-		yaml                  string
-		wantRate              float64
-		wantConcurrency       int
-		wantAuthProbeInterval time.Duration
-	}{
-		{"defaults", "", 10, 8, 30 * time.Second},
-		{"file", "resilient:\n  rate_per_second: 2.5\nwriter:\n  concurrency: 3\n  auth_probe_interval: 5s\n", 2.5, 3, 5 * time.Second},
+	passed := func(t *testing.T, c Config, d *deps.Deps) {
+		if c.Ready != d.Ready || c.Logger != d.Log {
+			t.Errorf("deps not passed: %+v", c)
+		}
+		if c.Clients == nil {
+			t.Fatal("no Resilient clients")
+		}
+		if _, err := c.Clients(201); !errors.Is(err, depstest.ErrNoResilient) {
+			t.Errorf("Clients is not deps' Resilient: %v", err)
+		}
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			cfg := testenv.Config(t, config.ServiceWriter, tt.yaml, env)
-			errNoOrg := errors.New("no such org")
-			d := &deps.Deps{Ready: obs.NewReadiness(), Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-				Resilient: func(int64) (*resilient.Client, error) { return nil, errNoOrg }}
-			c := FromConfig(cfg, d)
-			if c.RatePerSecond != tt.wantRate || c.Concurrency != tt.wantConcurrency || c.AuthProbeInterval != tt.wantAuthProbeInterval {
-				t.Errorf("rate %v concurrency %d probe %v", c.RatePerSecond, c.Concurrency, c.AuthProbeInterval)
+	// tuned fails the test unless c has the rate, concurrency and auth
+	// probe interval given.
+	tuned := func(rate float64, concurrency int, probe time.Duration) func(t *testing.T, c Config) {
+		return func(t *testing.T, c Config) {
+			if c.RatePerSecond != rate || c.Concurrency != concurrency || c.AuthProbeInterval != probe {
+				t.Errorf("rate %v concurrency %d probe %v, want %v %d %v", c.RatePerSecond, c.Concurrency, c.AuthProbeInterval, rate, concurrency, probe)
 			}
-			if c.Ready != d.Ready || c.Logger != d.Log {
-				t.Errorf("deps not passed: %+v", c)
-			}
-			if c.Clients == nil {
-				t.Fatal("no Resilient clients")
-			}
-			if _, err := c.Clients(201); !errors.Is(err, errNoOrg) {
-				t.Errorf("Clients is not deps' Resilient: %v", err)
-			}
-		})
+		}
 	}
+	depstest.FromConfig(t, config.ServiceWriter, FromConfig, passed,
+		depstest.Case[Config]{Name: "defaults", Env: env, Check: tuned(10, 8, 30*time.Second)},
+		depstest.Case[Config]{Name: "file", Env: env, YAML: "resilient:\n  rate_per_second: 2.5\nwriter:\n  concurrency: 3\n  auth_probe_interval: 5s\n",
+			Check: tuned(2.5, 3, 5*time.Second)},
+	)
 }
