@@ -3,6 +3,7 @@ package enricher
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -14,15 +15,6 @@ import (
 	"github.com/irisflow/irisflow/pkg/store"
 	"github.com/irisflow/irisflow/pkg/testenv"
 )
-
-func sortedKeys(m map[string]any) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
-}
 
 func TestFunctionsEndToEnd(t *testing.T) {
 	t.Parallel()
@@ -42,7 +34,7 @@ func TestFunctionsEndToEnd(t *testing.T) {
 		t.Fatalf("second reply = seq %d final %v %+v, want the final result", r1.Seq, r1.Final, a1)
 	}
 	pc := content(t, a1)
-	if got := strings.Join(sortedKeys(pc), ","); got != "cache_age_seconds,cached,domain,dt_iris_data,fetched_at,found,risk_score" {
+	if got := strings.Join(slices.Sorted(maps.Keys(pc)), ","); got != "cache_age_seconds,cached,domain,dt_iris_data,fetched_at,found,risk_score" {
 		t.Errorf("profile content keys = %s", got)
 	}
 	if pc["domain"] != "int-chase.com" || pc["found"] != true || pc["cached"] != false {

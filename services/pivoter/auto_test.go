@@ -3,6 +3,7 @@ package pivoter
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -31,15 +32,6 @@ func split(t testing.TB, ws []*flow.WriteCommand) (artifacts map[string]*flow.Wr
 		}
 	}
 	return artifacts, notes
-}
-
-func keys(m map[string]*flow.WriteCommand) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
 }
 
 func TestAutoPivotFunction(t *testing.T) {
@@ -86,7 +78,7 @@ func TestAutoPivotFunction(t *testing.T) {
 	want = without(slices.Compact(want), source, analysts)
 	ws := e.drainWrites(t)
 	artifacts, notes := split(t, ws)
-	if got := keys(artifacts); !slices.Equal(got, want) {
+	if got := slices.Sorted(maps.Keys(artifacts)); !slices.Equal(got, want) {
 		t.Fatalf("artifacts for\n %v\nwant\n %v", got, want)
 	}
 	if out.ArtifactsCreated != len(want) {
@@ -169,7 +161,7 @@ func TestAutoPivotFunction(t *testing.T) {
 	e.waitIdle(t)
 	artifacts2, notes2 := split(t, e.drainWrites(t))
 	if len(artifacts2) != 0 || out2.ArtifactsCreated != 0 {
-		t.Errorf("second auto-pivot created artifacts: %v", keys(artifacts2))
+		t.Errorf("second auto-pivot created artifacts: %v", slices.Sorted(maps.Keys(artifacts2)))
 	}
 	if len(notes2) != len(out2.Runs) || len(out2.Runs) != len(out.Runs) {
 		t.Fatalf("second auto-pivot: %d notes, %d runs; want %d", len(notes2), len(out2.Runs), len(out.Runs))
@@ -204,7 +196,7 @@ func TestAutoPivotCaps(t *testing.T) {
 	e.waitIdle(t)
 	artifacts, notes := split(t, e.drainWrites(t))
 	if len(artifacts) != 7 {
-		t.Errorf("%d artifacts, want the incident cap 7: %v", len(artifacts), keys(artifacts))
+		t.Errorf("%d artifacts, want the incident cap 7: %v", len(artifacts), slices.Sorted(maps.Keys(artifacts)))
 	}
 	perRun := map[int64]int{}
 	for d := range artifacts {
@@ -259,7 +251,7 @@ func TestAutoPivotDepth(t *testing.T) {
 	e.waitIdle(t)
 	artifacts, _ := split(t, e.drainWrites(t))
 	if _, ok := artifacts[members[1]]; !ok {
-		t.Fatalf("no artifact for %s: %v", members[1], keys(artifacts))
+		t.Fatalf("no artifact for %s: %v", members[1], slices.Sorted(maps.Keys(artifacts)))
 	}
 	e.internalAuto(t, "child/pivots.auto", members[1], 4401, 0)
 	e.waitIdle(t)
