@@ -227,8 +227,7 @@ func TestAutoPivotCaps(t *testing.T) {
 
 func TestAutoPivotDepth(t *testing.T) {
 	t.Parallel()
-	e := setup(t, irissim.Config{})
-	e.start(t, e.config())
+	e := running(t, irissim.Config{})
 	c := cluster(t, e.sim, "ssl_hash", 4, 30)
 	members := normalized(t, c.Domains)
 	ctx := t.Context()
@@ -265,8 +264,7 @@ func TestAutoPivotDepth(t *testing.T) {
 
 func TestAutoPivotCrossIncidentNote(t *testing.T) {
 	t.Parallel()
-	e := setup(t, irissim.Config{})
-	e.start(t, e.config())
+	e := running(t, irissim.Config{})
 	c := cluster(t, e.sim, "ssl_hash", 4, 30)
 	source := normalized(t, c.Domains)[0]
 	hash := c.Shared["ssl_hash"]
@@ -315,8 +313,7 @@ func TestAutoPivotCrossIncidentNote(t *testing.T) {
 
 func TestAutoPivotNoPivots(t *testing.T) {
 	t.Parallel()
-	e := setup(t, irissim.Config{})
-	e.start(t, e.config())
+	e := running(t, irissim.Config{})
 	c := cluster(t, e.sim, "ssl_hash", 4, 30)
 	source := normalized(t, c.Domains)[0]
 	inv := e.call(t, "none", "domaintools_auto_pivot_with_iris", 4500, map[string]any{
@@ -339,8 +336,7 @@ func TestAutoPivotNoPivots(t *testing.T) {
 // neither a failure nor a retry.
 func TestAutoPivotLimitExceeded(t *testing.T) {
 	t.Parallel()
-	e := setup(t, irissim.Config{ResultCap: 5})
-	e.start(t, e.config())
+	e := running(t, irissim.Config{ResultCap: 5})
 	c := cluster(t, e.sim, "ssl_hash", 8, 60)
 	source := normalized(t, c.Domains)[0]
 	hash := c.Shared["ssl_hash"]

@@ -16,8 +16,7 @@ import (
 
 func TestDiscoverFunction(t *testing.T) {
 	t.Parallel()
-	e := setup(t, irissim.Config{})
-	e.start(t, e.config())
+	e := running(t, irissim.Config{})
 	// Universe domains: every pivot's count is the size of its search.
 	for i, c := range e.sim.Clusters()[:12] {
 		raw, ok := e.sim.Domain(c.Domains[0])

@@ -13,8 +13,7 @@ import (
 // its run recorded against that incident.
 func TestExecuteRecordsRunsOfWorkflowsWithoutIncident(t *testing.T) {
 	t.Parallel()
-	e := setup(t, irissim.Config{})
-	e.start(t, e.config())
+	e := running(t, irissim.Config{})
 	ip := cluster(t, e.sim, "ip", 5, 60).Shared["ip"]
 
 	e.call(t, "seed-wf", "domaintools_execute_pivots", 0, map[string]any{

@@ -15,8 +15,7 @@ import (
 
 func TestExecuteMatchesSimulator(t *testing.T) {
 	t.Parallel()
-	e := setup(t, irissim.Config{})
-	e.start(t, e.config())
+	e := running(t, irissim.Config{})
 	c5 := cluster(t, e.sim, "ssl_hash", 5, 60)
 	cIP := cluster(t, e.sim, "ip", 5, 60)
 	cNS := cluster(t, e.sim, "nameserver_host", 100, 300)
@@ -78,8 +77,7 @@ func TestExecuteMatchesSimulator(t *testing.T) {
 
 func TestExecuteCacheAndFilters(t *testing.T) {
 	t.Parallel()
-	e := setup(t, irissim.Config{})
-	e.start(t, e.config())
+	e := running(t, irissim.Config{})
 	c := cluster(t, e.sim, "ssl_hash", 5, 60)
 	hash := c.Shared["ssl_hash"]
 
@@ -159,8 +157,7 @@ func TestExecuteCacheAndFilters(t *testing.T) {
 
 func TestExecuteLimitExceeded(t *testing.T) {
 	t.Parallel()
-	e := setup(t, irissim.Config{ResultCap: 10})
-	e.start(t, e.config())
+	e := running(t, irissim.Config{ResultCap: 10})
 	c := cluster(t, e.sim, "nameserver_host", 50, 1000)
 	host := c.Shared["nameserver_host"]
 	before := e.sim.Counters()
@@ -198,8 +195,7 @@ func TestExecuteLimitExceeded(t *testing.T) {
 
 func TestExecuteBadInput(t *testing.T) {
 	t.Parallel()
-	e := setup(t, irissim.Config{})
-	e.start(t, e.config())
+	e := running(t, irissim.Config{})
 	tests := []struct {
 		name   string
 		inputs map[string]any
@@ -232,8 +228,7 @@ func TestExecuteBadInput(t *testing.T) {
 
 func TestAuthFailure(t *testing.T) {
 	t.Parallel()
-	e := setup(t, irissim.Config{Users: map[string]string{"demo": "another-key"}})
-	e.start(t, e.config())
+	e := running(t, irissim.Config{Users: map[string]string{"demo": "another-key"}})
 	e.call(t, "auth", "domaintools_execute_pivots", 0, map[string]any{"dt_pivot_type": "ip", "dt_pivot_value": "192.0.2.1"})
 	ack := e.finalReply(t, "auth")
 	if ack.MessageType != resilient.MessageError || !strings.Contains(ack.Message, "not authorised") {

@@ -94,6 +94,15 @@ func (e *env) start(t testing.TB, cfg Config) (stop func()) {
 	return testenv.RunInBackground(t, "pivoter", func(ctx context.Context) error { return Run(ctx, cfg) })
 }
 
+// running is setup(t, simCfg) with a pivoter running on e.config() until
+// the test ends.
+func running(t testing.TB, simCfg irissim.Config) *env {
+	t.Helper()
+	e := setup(t, simCfg)
+	e.start(t, e.config())
+	return e
+}
+
 // call publishes a function invocation with inputs and returns it.
 func (e *env) call(t testing.TB, id, function string, incident int64, inputs map[string]any) *flow.Invocation {
 	t.Helper()
@@ -149,15 +158,7 @@ func (e *env) publish(t testing.TB, inv *flow.Invocation) {
 // after the stream's dedup window would arrive.
 func (e *env) republish(t testing.TB, inv *flow.Invocation, suffix string) {
 	t.Helper()
-	data, err := flow.Encode(inv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if _, err := e.js.Publish(ctx, flow.FNSubject(inv.Org, inv.Kind), data, jetstream.WithMsgID(inv.ID+suffix)); err != nil {
-		t.Fatal(err)
-	}
+	testenv.PublishWithID(t, e.js, flow.FNSubject(inv.Org, inv.Kind), inv, inv.ID+suffix)
 }
 
 // finalReply waits (bounded) for the final reply of invocation id and
