@@ -27,7 +27,7 @@ func TestWriterMetrics(t *testing.T) {
 	}
 	e.start(t, cfg)
 	e.publish(t, noteCmd("m-ok", "written once"))
-	e.publish(t, rowCmd("m-bad", map[string]any{"domain_name": "int-chase.com", "no_such_column": 1}))
+	e.publish(t, refusedRowCmd("m-bad"))
 	testenv.Eventually(t, "both handled", func() bool { return e.drained(t) && len(e.deadLetters(t)) == 1 })
 	e.sim.Fail5xxAfterCommit(1)
 	e.publish(t, noteCmd("m-lost", "answer lost"))

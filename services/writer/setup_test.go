@@ -70,6 +70,15 @@ func (e *env) config() Config {
 	}
 }
 
+// running is setup(t, resilientsim.Config{}) with a writer running on
+// e.config() until the test ends.
+func running(t testing.TB) *env {
+	t.Helper()
+	e := setup(t, resilientsim.Config{})
+	e.start(t, e.config())
+	return e
+}
+
 // start runs a writer until the test ends or stop is called; stop waits
 // for Run to return and fails the test on its error.
 func (e *env) start(t testing.TB, cfg Config) (stop func()) {
@@ -90,15 +99,7 @@ func (e *env) publish(t testing.TB, cmd *flow.WriteCommand) {
 // beyond the stream's dedup window would arrive.
 func (e *env) republish(t testing.TB, cmd *flow.WriteCommand, msgID string) {
 	t.Helper()
-	data, err := flow.Encode(cmd)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if _, err := e.js.Publish(ctx, flow.WriteSubject(cmd.Org, cmd.IncidentID, cmd.Kind), data, jetstream.WithMsgID(msgID)); err != nil {
-		t.Fatal(err)
-	}
+	testenv.PublishWithID(t, e.js, flow.WriteSubject(cmd.Org, cmd.IncidentID, cmd.Kind), cmd, msgID)
 }
 
 // drained reports whether the writer consumer has acknowledged or
@@ -160,6 +161,18 @@ func rowCmd(id string, cells map[string]any) *flow.WriteCommand {
 func artifactCmd(id, value string) *flow.WriteCommand {
 	return &flow.WriteCommand{ID: id, InvocationID: "inv-" + id, Org: org, IncidentID: incident, Kind: flow.WriteArtifact,
 		Artifact: &flow.Artifact{Type: resilient.ArtifactDNSName, Value: value, Description: "found by an Iris pivot"}}
+}
+
+// refusedRowCmd is a row command Resilient refuses for good: its table has
+// no column no_such_column.
+func refusedRowCmd(id string) *flow.WriteCommand {
+	return rowCmd(id, map[string]any{"domain_name": "int-chase.com", "no_such_column": 1})
+}
+
+// replyRoute is the reply route of a demo invocation, under correlation-id
+// cid.
+func replyRoute(cid string) *flow.Route {
+	return &flow.Route{Org: org, Destination: "domaintools", ReplyTo: "acks.201.domaintools", CorrelationID: cid}
 }
 
 // objects counts what a command of kind would have created on the demo incident.

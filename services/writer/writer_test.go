@@ -300,11 +300,9 @@ func TestWriterStopsWhilePaused(t *testing.T) {
 // writes held), and the next command is still applied.
 func TestWriterDeadLetters(t *testing.T) {
 	t.Parallel()
-	e := setup(t, resilientsim.Config{})
-	e.start(t, e.config())
-
-	bad := rowCmd("bad-row", map[string]any{"domain_name": "int-chase.com", "no_such_column": 1})
-	bad.Reply = &flow.Route{Org: org, Destination: "domaintools", ReplyTo: "acks.201.domaintools", CorrelationID: "corr-1"}
+	e := running(t)
+	bad := refusedRowCmd("bad-row")
+	bad.Reply = replyRoute("corr-1")
 	bad.Final = &flow.Final{Seq: 1, Message: resilient.ActionAck("irisflow: done"), Writes: []string{bad.ID}}
 	e.publish(t, bad)
 	e.republish(t, bad, "bad-row-again") // fails again: same ledger entry, same reply id
@@ -415,7 +413,7 @@ func heldFinal(message []byte, cmds ...*flow.WriteCommand) {
 	}
 	for _, c := range cmds {
 		c.InvocationID = "inv-held"
-		c.Reply = &flow.Route{Org: org, Destination: "domaintools", ReplyTo: "acks.201.domaintools", CorrelationID: "corr-held"}
+		c.Reply = replyRoute("corr-held")
 		c.Final = f
 	}
 }
@@ -424,8 +422,7 @@ func heldFinal(message []byte, cmds ...*flow.WriteCommand) {
 // final reply the commands hold is sent once, after the last of them.
 func TestWriterSendsHeldFinalAfterEveryWrite(t *testing.T) {
 	t.Parallel()
-	e := setup(t, resilientsim.Config{})
-	e.start(t, e.config())
+	e := running(t)
 	note, row, art := noteCmd("held-note", "a note"), rowCmd("held-row", rowCells), artifactCmd("held-artifact", "held.example.com")
 	heldFinal(resilient.ActionAck("irisflow: done"), note, row, art)
 	e.publish(t, note)
@@ -451,10 +448,9 @@ func TestWriterSendsHeldFinalAfterEveryWrite(t *testing.T) {
 // final reply.
 func TestWriterFailureIsTheOnlyFinal(t *testing.T) {
 	t.Parallel()
-	e := setup(t, resilientsim.Config{})
-	e.start(t, e.config())
+	e := running(t)
 	note := noteCmd("fail-note", "a note")
-	bad := rowCmd("fail-row", map[string]any{"domain_name": "int-chase.com", "no_such_column": 1})
+	bad := refusedRowCmd("fail-row")
 	heldFinal(resilient.ActionAck("irisflow: profiled int-chase.com"), note, bad)
 	e.publish(t, note)
 	testenv.Eventually(t, "the note applied", func() bool { return e.applied(note.ID) })
@@ -476,10 +472,9 @@ func TestWriterFailureIsTheOnlyFinal(t *testing.T) {
 // notice that does not end the invocation.
 func TestWriterFollowUpFailureIsANotice(t *testing.T) {
 	t.Parallel()
-	e := setup(t, resilientsim.Config{})
-	e.start(t, e.config())
-	bad := rowCmd("follow-row", map[string]any{"domain_name": "int-chase.com", "no_such_column": 1})
-	bad.Reply = &flow.Route{Org: org, Destination: "domaintools", ReplyTo: "acks.201.domaintools", CorrelationID: "corr-follow"}
+	e := running(t)
+	bad := refusedRowCmd("follow-row")
+	bad.Reply = replyRoute("corr-follow")
 	e.publish(t, bad)
 	testenv.Eventually(t, "the error notice", func() bool { return len(e.replies(t)) > 0 })
 	rs := e.replies(t)
