@@ -17,6 +17,13 @@ import (
 // RunFunc runs one service on the configuration and the connections.
 type RunFunc func(ctx context.Context, cfg *config.Config, d *Deps) error
 
+// RunService is the RunFunc of a service whose Run takes the Config its
+// FromConfig makes of the configuration and the connections: every
+// irisflow service (bridge, enricher, pivoter, writer).
+func RunService[C any](from func(*config.Config, *Deps) C, run func(context.Context, C) error) RunFunc {
+	return func(ctx context.Context, cfg *config.Config, d *Deps) error { return run(ctx, from(cfg, d)) }
+}
+
 // Standalone is the life of a standalone service binary: it loads the
 // configuration for service alone (config.LoadFor, the YAML file named by
 // IRISFLOW_CONFIG and the IRISFLOW_* variables read with getenv), logs it

@@ -3,6 +3,7 @@ package deps_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -71,5 +72,27 @@ func TestStandaloneReportsConfigurationErrors(t *testing.T) {
 		func(context.Context, *config.Config, *deps.Deps) error { ran = true; return nil })
 	if err == nil || !strings.Contains(err.Error(), "IRISFLOW_RESILIENT_URL") || ran {
 		t.Fatalf("err = %v (ran %v), want the configuration error and no service", err, ran)
+	}
+}
+
+// RunService runs the service on the Config its FromConfig makes of the
+// configuration and the connections, and returns what its Run returns.
+func TestRunService(t *testing.T) {
+	t.Parallel()
+	cfg, d := &config.Config{}, &deps.Deps{Version: "9.9.9"}
+	type serviceConfig struct {
+		cfg *config.Config
+		d   *deps.Deps
+	}
+	errStopped := errors.New("stopped")
+	var got serviceConfig
+	run := deps.RunService(
+		func(c *config.Config, d *deps.Deps) serviceConfig { return serviceConfig{c, d} },
+		func(ctx context.Context, c serviceConfig) error { got = c; return errStopped })
+	if err := run(context.Background(), cfg, d); !errors.Is(err, errStopped) {
+		t.Errorf("RunFunc returned %v, want Run's error", err)
+	}
+	if got.cfg != cfg || got.d != d {
+		t.Errorf("Run got %+v, want FromConfig of the configuration and the connections", got)
 	}
 }

@@ -10,7 +10,6 @@
 package main
 
 import (
-	"context"
 	"os"
 
 	"github.com/irisflow/irisflow/pkg/config"
@@ -22,9 +21,5 @@ import (
 var version = "dev"
 
 func main() {
-	os.Exit(deps.Main(config.ServiceEnricher, version, run))
-}
-
-func run(ctx context.Context, cfg *config.Config, d *deps.Deps) error {
-	return enricher.Run(ctx, enricher.FromConfig(cfg, d))
+	os.Exit(deps.Main(config.ServiceEnricher, version, deps.RunService(enricher.FromConfig, enricher.Run)))
 }

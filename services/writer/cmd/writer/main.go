@@ -11,7 +11,6 @@
 package main
 
 import (
-	"context"
 	"os"
 
 	"github.com/irisflow/irisflow/pkg/config"
@@ -23,9 +22,5 @@ import (
 var version = "dev"
 
 func main() {
-	os.Exit(deps.Main(config.ServiceWriter, version, run))
-}
-
-func run(ctx context.Context, cfg *config.Config, d *deps.Deps) error {
-	return writer.Run(ctx, writer.FromConfig(cfg, d))
+	os.Exit(deps.Main(config.ServiceWriter, version, deps.RunService(writer.FromConfig, writer.Run)))
 }
