@@ -10,6 +10,7 @@ import (
 
 	"github.com/irisflow/irisflow/pkg/flow"
 	"github.com/irisflow/irisflow/pkg/resilient"
+	"github.com/irisflow/irisflow/pkg/testenv"
 	soarsim "github.com/irisflow/irisflow/sim/resilient/soar"
 )
 
@@ -76,7 +77,7 @@ func TestBridgeEndToEnd(t *testing.T) {
 		// Replies (a status, then the final result) reach the right correlation-id.
 		inv := got[fn.CorrelationID]
 		for seq, msg := range [][]byte{resilient.StatusReply("starting"), resilient.ResultReply(resilient.ResultPayload{Success: true, Content: map[string]any{"domain": "int-chase.com"}})} {
-			e.publishReply(t, ctx, &flow.Reply{InvocationID: inv.ID, Seq: seq, Final: seq == 1, Route: inv.Route, Message: msg})
+			testenv.Publish(t, e.js, &flow.Reply{InvocationID: inv.ID, Seq: seq, Final: seq == 1, Route: inv.Route, Message: msg})
 		}
 		final := awaitFinal(t, ctx, s1, fn.CorrelationID)
 		if final.MessageType != resilient.MessageInfo || len(final.Results) == 0 {
@@ -168,7 +169,7 @@ func TestBridgeRedeliveryAfterDedupWindow(t *testing.T) {
 		ctx := testContext(t, 60*time.Second)
 		s := e.soar(0)
 		call, inv := e.invokeProfile(t, ctx)
-		e.publishReply(t, ctx, finalReply(inv.ID, inv.Route, 1))
+		testenv.Publish(t, e.js, finalReply(inv.ID, inv.Route, 1))
 		awaitFinal(t, ctx, s, call.CorrelationID)
 		recs, err := ensureFrameRecords(ctx, e.js, time.Hour, 1)
 		if err != nil {

@@ -28,7 +28,7 @@ func TestBridgeRepliesWaitForTheBroker(t *testing.T) {
 			resilient.ResultReply(resilient.ResultPayload{Success: true, Content: map[string]any{"domain": "int-chase.com"}}),
 		}
 		for i, m := range msgs {
-			e.publishReply(t, ctx, &flow.Reply{InvocationID: inv.ID, Seq: i, Final: i == len(msgs)-1, Route: inv.Route, Message: m})
+			testenv.Publish(t, e.js, &flow.Reply{InvocationID: inv.ID, Seq: i, Final: i == len(msgs)-1, Route: inv.Route, Message: m})
 		}
 		if got := len(s.Replies(call.CorrelationID)); got != 0 {
 			t.Fatalf("%d replies arrived while the broker was unreachable", got)
@@ -77,7 +77,7 @@ func TestBridgeBrokerRefusesReply(t *testing.T) {
 
 	// Resilient's subscription to reply-to stays; only new SENDs are refused.
 	e.broker.Deny(s.ReplyTo())
-	e.publishReply(t, ctx, finalReply(inv.ID, inv.Route, 1))
+	testenv.Publish(t, e.js, finalReply(inv.ID, inv.Route, 1))
 	dl := waitForOnly(t, "the refused reply dead-lettered", e.deadLetters, nil)
 	if dl.Source != flow.StreamReplies || !strings.Contains(dl.Reason, fmt.Sprintf("try %d of %d", refusedLimit, refusedLimit)) ||
 		!strings.Contains(dl.Reason, "is not authorized to write to: queue://"+strings.TrimPrefix(s.ReplyTo(), "/queue/")) {
@@ -103,7 +103,7 @@ func TestBridgeBrokerRefusesReply(t *testing.T) {
 		}
 		return false
 	})
-	e.publishReply(t, ctx, finalReply(inv2.ID, inv2.Route, 1))
+	testenv.Publish(t, e.js, finalReply(inv2.ID, inv2.Route, 1))
 	awaitFinal(t, ctx, s, next.CorrelationID)
 }
 
@@ -142,7 +142,7 @@ func TestBridgeReplyReceiptTimeout(t *testing.T) {
 	}
 
 	e.broker.HoldReceipts(s.ReplyTo())
-	e.publishReply(t, ctx, finalReply(inv.ID, inv.Route, 1))
+	testenv.Publish(t, e.js, finalReply(inv.ID, inv.Route, 1))
 	waitFor(t, "two receipt timeouts, each followed by a new reply connection", func() bool {
 		return e.broker.WithheldReceipts(s.ReplyTo()) >= 2 && timeouts() >= 2 && logs.Count("reply connection up") >= connected+2
 	})
@@ -205,7 +205,7 @@ func TestBridgeLogsNoSecrets(t *testing.T) {
 		t.Fatal(err)
 	}
 	inv := e.waitForInvocation(t, "the good frame in FN", good.CorrelationID)
-	e.publishReply(t, ctx, finalReply(inv.ID, inv.Route, 1))
+	testenv.Publish(t, e.js, finalReply(inv.ID, inv.Route, 1))
 	for _, cid := range []string{good.CorrelationID, bad.CorrelationID} {
 		awaitFinal(t, ctx, s, cid)
 	}

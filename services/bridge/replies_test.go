@@ -38,7 +38,7 @@ func (e *env) invokeWithFinal(t *testing.T, ctx context.Context) (soarsim.Invoca
 	t.Helper()
 	call, inv := e.invokeProfile(t, ctx)
 	final := finalReply(inv.ID, inv.Route, 1)
-	e.publishReply(t, ctx, final)
+	testenv.Publish(t, e.js, final)
 	return call, inv, final
 }
 
@@ -229,7 +229,7 @@ func TestBridgeLaterFinalNotSent(t *testing.T) {
 		call, inv, first := e.invokeWithFinal(t, ctx)
 		awaitFinal(t, ctx, s, call.CorrelationID)
 		later := &flow.Reply{InvocationID: inv.ID, Seq: 2, Final: true, Route: inv.Route, Message: resilient.ErrorReply("irisflow: write failed")}
-		e.publishReply(t, ctx, later)
+		testenv.Publish(t, e.js, later)
 		dl := waitForOnly(t, "the later final dead-lettered", e.deadLetters, nil)
 		if dl.Source != flow.StreamReplies || !strings.Contains(dl.Reason, ErrLaterFinal.Error()) ||
 			!strings.Contains(dl.Reason, first.ID) || !strings.Contains(dl.Reason, later.ID) {
@@ -268,7 +268,7 @@ func TestBridgeHalfOpenReplyLink(t *testing.T) {
 		}
 		e.proxy.Blackhole()
 		start := time.Now()
-		e.publishReply(t, ctx, finalReply(inv.ID, inv.Route, 1))
+		testenv.Publish(t, e.js, finalReply(inv.ID, inv.Route, 1))
 		awaitFinal(t, ctx, s, call.CorrelationID)
 		took := time.Since(start)
 		waitFor(t, "REPLIES drained", func() bool { return e.repliesLeft() == 0 })

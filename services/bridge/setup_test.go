@@ -252,14 +252,6 @@ func sendAll(n int, send func(i int) error) <-chan error {
 	return sent
 }
 
-// publishReply publishes r to REPLIES, as a worker would.
-func (e *env) publishReply(t *testing.T, ctx context.Context, r *flow.Reply) {
-	t.Helper()
-	if err := (flow.Publisher{JS: e.js}).Reply(ctx, r); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // awaitFinal waits for the final reply SOAR s gets under correlation-id
 // cid, failing the test when none comes before ctx ends.
 func awaitFinal(t *testing.T, ctx context.Context, s *soarsim.SOAR, cid string) *resilient.Ack {

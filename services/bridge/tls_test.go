@@ -100,7 +100,7 @@ func TestBridgeTLS(t *testing.T) {
 			if inv.Kind != flow.KindProfile {
 				t.Errorf("invocation kind %q, want %q", inv.Kind, flow.KindProfile)
 			}
-			e.publishReply(t, ctx, finalReply(inv.ID, inv.Route, 0))
+			testenv.Publish(t, e.js, finalReply(inv.ID, inv.Route, 0))
 			if got := awaitFinal(t, ctx, s, call.CorrelationID); got.MessageType != resilient.MessageInfo || len(got.Results) == 0 {
 				t.Errorf("final reply %+v", got)
 			}

@@ -131,11 +131,8 @@ func (h *harness) action(incident, artifact int64, value string) *flow.Invocatio
 
 func (h *harness) publish(invs ...*flow.Invocation) {
 	h.t.Helper()
-	pub := flow.Publisher{JS: h.js}
 	for _, inv := range invs {
-		if err := pub.Invocation(context.Background(), inv); err != nil {
-			h.t.Fatal(err)
-		}
+		testenv.Publish(h.t, h.js, inv)
 	}
 }
 

@@ -147,11 +147,7 @@ func (e *env) internalAuto(t testing.TB, id, domain string, incident int64, dept
 
 func (e *env) publish(t testing.TB, inv *flow.Invocation) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := (flow.Publisher{JS: e.js}).Invocation(ctx, inv); err != nil {
-		t.Fatal(err)
-	}
+	testenv.Publish(t, e.js, inv)
 }
 
 // republish publishes inv again under another Nats-Msg-Id, as a redelivery

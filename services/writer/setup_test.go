@@ -88,11 +88,7 @@ func (e *env) start(t testing.TB, cfg Config) (stop func()) {
 
 func (e *env) publish(t testing.TB, cmd *flow.WriteCommand) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := (flow.Publisher{JS: e.js}).Write(ctx, cmd); err != nil {
-		t.Fatal(err)
-	}
+	testenv.Publish(t, e.js, cmd)
 }
 
 // republish publishes cmd again under another Nats-Msg-Id, as a redelivery
