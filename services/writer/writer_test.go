@@ -221,15 +221,22 @@ func (b *brokenCredentials) RoundTrip(r *http.Request) (*http.Response, error) {
 	return b.next.RoundTrip(r)
 }
 
+// revokeCredentials has the clients of e.config() send a revoked API key
+// secret until the returned transport's broken is cleared.
+func (e *env) revokeCredentials() *brokenCredentials {
+	creds := &brokenCredentials{next: e.transport}
+	creds.broken.Store(true)
+	e.transport = creds
+	return creds
+}
+
 // TestWriterPausesOnAuthFailure: a 401 pauses the writes (not failed, not
 // dead-lettered), says so once and in the readiness, and they resume when
 // the credentials work again.
 func TestWriterPausesOnAuthFailure(t *testing.T) {
 	t.Parallel()
 	e := setup(t, resilientsim.Config{})
-	creds := &brokenCredentials{next: http.DefaultTransport}
-	creds.broken.Store(true)
-	e.transport = creds
+	creds := e.revokeCredentials()
 	e.start(t, e.config())
 	e.publish(t, noteCmd("auth-1", "first note"))
 	e.publish(t, noteCmd("auth-2", "second note"))
@@ -276,9 +283,7 @@ func TestWriterPausesOnAuthFailure(t *testing.T) {
 func TestWriterStopsWhilePaused(t *testing.T) {
 	t.Parallel()
 	e := setup(t, resilientsim.Config{})
-	creds := &brokenCredentials{next: http.DefaultTransport}
-	creds.broken.Store(true)
-	e.transport = creds
+	e.revokeCredentials()
 	stop := e.start(t, e.config())
 	e.publish(t, noteCmd("stop-1", "never written"))
 	testenv.Eventually(t, "paused", func() bool { return len(e.ready.NotReady()) == 1 })
