@@ -59,117 +59,74 @@ func (e *env) copyOf(ctx context.Context, r *flow.Reply) jetstream.Msg {
 	return msg
 }
 
-// Two bridges hold the same final reply at once (REPLIES delivered it again
-// to a second bridge while the first was sending it: a nats-server crash
-// loses the consumer's last moments). The first claims the frame record
-// before its SEND; the second finds the claim, waits, and once the first
-// stored the final acks its copy without a SEND: SOAR gets one final.
-func TestBridgeTwoBridgesOneFinal(t *testing.T) {
-	t.Parallel()
-	e := setup(t, brokerKinds[0])
-	cfg, logs := e.loggedConfig()
-	held, release := make(chan struct{}), make(chan struct{})
-	e.runBridge(cfg, nil, func(b *bridge) {
-		b.beforeSend = func(r *flow.Reply) bool {
-			if r.Final {
-				close(held)
-				<-release
-			}
-			return false
-		}
-	})
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	s := e.soar(0)
-	call, inv, final := e.invokeWithFinal(t, ctx)
-	<-held // the first bridge holds the claim, before its SEND
-
-	second := e.secondBridge(cfg)
-	copyMsg := e.copyOf(ctx, final)
-	err := second.sendReply(ctx, copyMsg)
-	var retry *flow.RetryAfter
-	if !errors.As(err, &retry) {
-		t.Fatalf("second bridge: %v, want a retry while the first holds the claim", err)
-	}
-	if retry.Delay <= 0 || retry.Delay > claimLease {
-		t.Errorf("retry delay %s, want the claim's remainder (at most %s)", retry.Delay, claimLease)
-	}
-	if got := s.Replies(call.CorrelationID); len(got) != 0 {
-		t.Fatalf("SOAR got %d replies while the first bridge had not sent yet: %+v", len(got), got)
-	}
-
-	close(release)
-	if _, err := s.Await(ctx, call.CorrelationID); err != nil {
-		t.Fatal(err)
-	}
-	waitFor(t, "the first bridge's final stored", func() bool {
-		rec, _, err := e.bridge.records.get(ctx, inv.ID)
-		return err == nil && rec != nil && rec.Final != nil && rec.Claim == nil
-	})
-	if err := second.sendReply(ctx, copyMsg); err != nil {
-		t.Fatalf("second bridge after the first sent: %v, want its copy acked", err)
-	}
-	if n := logs.Count("final reply already sent; not sending it again"); n != 1 {
-		t.Errorf("%d lines 'already sent', want 1", n)
-	}
-	if got := s.Replies(call.CorrelationID); len(got) != 1 {
-		t.Errorf("SOAR got %d replies, want the one final: %+v", len(got), got)
-	}
-}
-
-// One bridge handles the same final twice at once (a copy redelivered by
-// a restarted nats-server while the first handling still sends or stores
-// it: make chaos, docs/reliability.md finding 4). The claim names the
-// handling, not only the process: the second handling waits like another
-// bridge would, and once the first stored the final acks its copy without
-// a SEND.
+// Two handlings of the same final reply at once, by two bridges or by one
+// (REPLIES delivered it again while the first was sending it: a
+// nats-server crash loses the consumer's last moments; make chaos,
+// docs/reliability.md finding 4). The first claims the frame record before
+// its SEND; the claim names the handling, not only the process, so the
+// second finds it, waits, and once the first stored the final acks its
+// copy without a SEND: SOAR gets one final.
 func TestBridgeTwoHandlingsOneFinal(t *testing.T) {
-	t.Parallel()
-	e := setup(t, brokerKinds[0])
-	cfg, logs := e.loggedConfig()
-	held, release := make(chan struct{}), make(chan struct{})
-	var first atomic.Bool
-	e.runBridge(cfg, nil, func(b *bridge) {
-		b.beforeSend = func(r *flow.Reply) bool {
-			if r.Final && first.CompareAndSwap(false, true) {
-				close(held)
-				<-release
+	for _, tc := range []struct {
+		name   string
+		second func(e *env, cfg Config) *bridge
+	}{
+		{"two bridges", func(e *env, cfg Config) *bridge { return e.secondBridge(cfg) }},
+		{"one bridge", func(e *env, _ Config) *bridge { return e.bridge }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			e := setup(t, brokerKinds[0])
+			cfg, logs := e.loggedConfig()
+			held, release := make(chan struct{}), make(chan struct{})
+			var first atomic.Bool
+			e.runBridge(cfg, nil, func(b *bridge) {
+				b.beforeSend = func(r *flow.Reply) bool {
+					if r.Final && first.CompareAndSwap(false, true) {
+						close(held)
+						<-release
+					}
+					return false
+				}
+			})
+			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+			defer cancel()
+			s := e.soar(0)
+			call, inv, final := e.invokeWithFinal(t, ctx)
+			<-held // the first handling holds the claim, before its SEND
+
+			second := tc.second(e, cfg)
+			copyMsg := e.copyOf(ctx, final)
+			err := second.sendReply(ctx, copyMsg)
+			var retry *flow.RetryAfter
+			if !errors.As(err, &retry) {
+				t.Fatalf("second handling: %v, want a retry while the first holds the claim", err)
 			}
-			return false
-		}
-	})
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	s := e.soar(0)
-	call, inv, final := e.invokeWithFinal(t, ctx)
-	<-held // the first handling holds the claim, before its SEND
+			if retry.Delay <= 0 || retry.Delay > claimLease {
+				t.Errorf("retry delay %s, want the claim's remainder (at most %s)", retry.Delay, claimLease)
+			}
+			if got := s.Replies(call.CorrelationID); len(got) != 0 {
+				t.Fatalf("SOAR got %d replies while the first handling had not sent yet: %+v", len(got), got)
+			}
 
-	copyMsg := e.copyOf(ctx, final)
-	err := e.bridge.sendReply(ctx, copyMsg)
-	var retry *flow.RetryAfter
-	if !errors.As(err, &retry) {
-		t.Fatalf("second handling: %v, want a retry while the first holds the claim", err)
-	}
-	if got := s.Replies(call.CorrelationID); len(got) != 0 {
-		t.Fatalf("SOAR got %d replies while the first handling had not sent yet: %+v", len(got), got)
-	}
-
-	close(release)
-	if _, err := s.Await(ctx, call.CorrelationID); err != nil {
-		t.Fatal(err)
-	}
-	waitFor(t, "the first handling's final stored", func() bool {
-		rec, _, err := e.bridge.records.get(ctx, inv.ID)
-		return err == nil && rec != nil && rec.Final != nil && rec.Claim == nil
-	})
-	if err := e.bridge.sendReply(ctx, copyMsg); err != nil {
-		t.Fatalf("second handling after the first sent: %v, want its copy acked", err)
-	}
-	if n := logs.Count("final reply already sent; not sending it again"); n != 1 {
-		t.Errorf("%d lines 'already sent', want 1", n)
-	}
-	if got := s.Replies(call.CorrelationID); len(got) != 1 {
-		t.Errorf("SOAR got %d replies, want the one final: %+v", len(got), got)
+			close(release)
+			if _, err := s.Await(ctx, call.CorrelationID); err != nil {
+				t.Fatal(err)
+			}
+			waitFor(t, "the first handling's final stored", func() bool {
+				rec, _, err := e.bridge.records.get(ctx, inv.ID)
+				return err == nil && rec != nil && rec.Final != nil && rec.Claim == nil
+			})
+			if err := second.sendReply(ctx, copyMsg); err != nil {
+				t.Fatalf("second handling after the first sent: %v, want its copy acked", err)
+			}
+			if n := logs.Count("final reply already sent; not sending it again"); n != 1 {
+				t.Errorf("%d lines 'already sent', want 1", n)
+			}
+			if got := s.Replies(call.CorrelationID); len(got) != 1 {
+				t.Errorf("SOAR got %d replies, want the one final: %+v", len(got), got)
+			}
+		})
 	}
 }
 
