@@ -102,8 +102,7 @@ cluster-test: services
 chaos: services
 	$(GO) test -race -count=1 -timeout 30m -tags chaos -run '^TestChaos$$' -v ./cmd/irisflow/
 
-## chaos-short: the same checks with fewer faults and a shorter load (≈2 minutes; meant for CI
-## once the last open finding of docs/reliability.md, a final sent twice at a nats-server crash, is fixed)
+## chaos-short: the same checks with fewer faults and a shorter load (≈2 minutes; .ci/run runs it)
 chaos-short: services
 	IRISFLOW_CHAOS_SHORT=1 $(GO) test -race -count=1 -timeout 15m -tags chaos -run '^TestChaos$$' -v ./cmd/irisflow/
 
