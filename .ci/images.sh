@@ -35,7 +35,7 @@ fi
 if wanted irisflow && { ! have local/irisflow:dev || [ -n "${IRISFLOW_REBUILD:-}" ]; }; then
 	bin=$(mktemp -d)
 	echo "images: go build the five binaries (CGO off)"
-	CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$bin/" ./cmd/irisflow ./services/bridge/cmd/bridge \
+	CGO_ENABLED=0 GOEXPERIMENT="${GOEXPERIMENT-jsonv2}" go build -trimpath -ldflags "-s -w" -o "$bin/" ./cmd/irisflow ./services/bridge/cmd/bridge \
 		./services/enricher/cmd/enricher ./services/pivoter/cmd/pivoter ./services/writer/cmd/writer
 	docker build -q --build-arg RUNTIME_IMAGE="$BASE_IMAGE" -t local/irisflow:dev -f deploy/local/prebuilt.Dockerfile "$bin" >/dev/null
 	rm -rf "$bin"

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -58,10 +59,32 @@ func buildServices(ctx context.Context, dir string, services []string) error {
 	}
 	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = filepath.Dir(work)
+	info, _ := debug.ReadBuildInfo()
+	cmd.Env = sameExperiments(os.Environ(), info)
 	if b, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("build %s: %v: %s", strings.Join(services, ", "), err, b)
 	}
 	return nil
+}
+
+// sameExperiments is environ for building the replicas as the bench itself
+// was built: with the bench's GOEXPERIMENT (the Makefile's jsonv2) unless
+// environ sets one, so that a bench built by make measures replicas built
+// the same way.
+func sameExperiments(environ []string, info *debug.BuildInfo) []string {
+	for _, kv := range environ {
+		if strings.HasPrefix(kv, "GOEXPERIMENT=") {
+			return environ
+		}
+	}
+	if info != nil {
+		for _, s := range info.Settings {
+			if s.Key == "GOEXPERIMENT" {
+				return append(slices.Clone(environ), "GOEXPERIMENT="+s.Value)
+			}
+		}
+	}
+	return environ
 }
 
 // startReplicas writes cfg to dir/config.yaml (migrations off: the bench

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"testing"
@@ -294,4 +295,25 @@ func decodePasses(t *testing.T, out string) []benchPass {
 		passes = append(passes, p)
 	}
 	return passes
+}
+
+func TestSameExperimentsBuildsReplicasAsTheBench(t *testing.T) {
+	built := &debug.BuildInfo{Settings: []debug.BuildSetting{{Key: "GOOS", Value: "linux"}, {Key: "GOEXPERIMENT", Value: "jsonv2"}}}
+	for _, tc := range []struct {
+		name    string
+		environ []string
+		info    *debug.BuildInfo
+		want    []string
+	}{
+		{"the bench's experiment", []string{"PATH=/bin"}, built, []string{"PATH=/bin", "GOEXPERIMENT=jsonv2"}},
+		{"the environment's wins", []string{"GOEXPERIMENT=", "PATH=/bin"}, built, []string{"GOEXPERIMENT=", "PATH=/bin"}},
+		{"a bench built without", []string{"PATH=/bin"}, &debug.BuildInfo{}, []string{"PATH=/bin"}},
+		{"no build info", []string{"PATH=/bin"}, nil, []string{"PATH=/bin"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := sameExperiments(tc.environ, tc.info); !slices.Equal(got, tc.want) {
+				t.Errorf("sameExperiments = %q, want %q", got, tc.want)
+			}
+		})
+	}
 }
