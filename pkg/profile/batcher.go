@@ -50,6 +50,10 @@ type batcher struct {
 	// coming, when set, counts messages about to look something up; the
 	// window does not close on them.
 	coming *Arrivals
+	// staged: the lookups go on to another stage (the cache stage's
+	// misses go to the Iris stage), so joining this batcher does not mark
+	// a message arrived; the caller does when it has no further stage.
+	staged bool
 
 	mu       sync.Mutex
 	inflight map[lookupKey]*call // key -> its pending or running call
@@ -75,6 +79,23 @@ func newBatcher(base context.Context, resolve resolveFunc, window, maxWait time.
 // lookup resolves keys and waits for the answers or ctx. It returns the
 // first error among the keys' outcomes.
 func (b *batcher) lookup(ctx context.Context, keys []lookupKey) (map[string]Answer, error) {
+	outs, err := b.outcomes(ctx, keys)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]Answer, len(outs))
+	for k, o := range outs {
+		if o.err != nil {
+			return nil, o.err
+		}
+		out[k.domain] = o.res
+	}
+	return out, nil
+}
+
+// outcomes resolves keys and waits for each key's outcome or ctx; the
+// error is ctx's.
+func (b *batcher) outcomes(ctx context.Context, keys []lookupKey) (map[lookupKey]outcome, error) {
 	calls := make(map[lookupKey]*call, len(keys))
 	b.mu.Lock()
 	for _, k := range keys {
@@ -95,19 +116,18 @@ func (b *batcher) lookup(ctx context.Context, keys []lookupKey) (map[string]Answ
 		calls[k] = c
 	}
 	b.mu.Unlock()
-	arrivalFrom(ctx).Done()
+	if !b.staged {
+		arrivalFrom(ctx).Done()
+	}
 
-	out := make(map[string]Answer, len(calls))
+	out := make(map[lookupKey]outcome, len(calls))
 	for k, c := range calls {
 		select {
 		case <-c.done:
 		case <-ctx.Done():
 			return nil, fmt.Errorf("wait for the lookup of %s: %w", k.domain, context.Cause(ctx))
 		}
-		if c.err != nil {
-			return nil, c.err
-		}
-		out[k.domain] = c.res
+		out[k] = c.outcome
 	}
 	return out, nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"time"
 
 	"github.com/irisflow/irisflow/pkg/config"
@@ -112,18 +113,22 @@ type Answer struct {
 // Found reports whether Iris has data for the domain.
 func (a Answer) Found() bool { return a.Result != nil }
 
-// Profiler answers profile lookups. Lookups of concurrent callers are
-// gathered into batches; for each batch it reads the store's profile
-// history once (the cache: a fetch younger than the TTL answers), then asks
-// Iris for the cold domains. The cold domains of batches resolving at the
-// same time share Iris requests while they wait for a quota token (see
-// coalescer); each request's answers are saved (negative entries for
-// domains Iris has no data for) in one bulk write. A batch without cold
-// domains never waits for a token (a batch's warm domains are answered
-// with its cold ones).
+// Profiler answers profile lookups in two stages. The cache stage gathers
+// the lookups of concurrent callers for at most Window and reads the
+// store's profile history once per batch: a fetch younger than the TTL
+// answers at once, so a warm lookup never waits for a batch to fill. The
+// misses (and forced refreshes) go on to the Iris stage, whose batches wait
+// for the messages on their way (Arrivals) so that cold domains fill whole
+// Iris requests; it reads the cache once more (another replica may have
+// fetched the domain meanwhile), then asks Iris for the cold domains. The
+// cold domains of batches resolving at the same time share Iris requests
+// while they wait for a quota token (see coalescer); each request's answers
+// are saved (negative entries for domains Iris has no data for) in one bulk
+// write.
 type Profiler struct {
 	cfg       Config
-	batcher   *batcher
+	cache     *batcher   // the cache stage: hits, within Window
+	batcher   *batcher   // the Iris stage: misses, into whole Iris requests
 	coalescer *coalescer // the cold domains of concurrent batches, into Iris requests
 	decoded   *decoded   // stored results already decoded
 }
@@ -145,6 +150,8 @@ func New(base context.Context, cfg Config) (*Profiler, error) {
 	p := &Profiler{cfg: cfg.withDefaults(), decoded: newDecoded(decodedBytes)}
 	p.batcher = newBatcher(base, p.resolve, p.cfg.Window, p.cfg.MaxWait, p.cfg.Size, batchTimeout)
 	p.batcher.coming = p.cfg.Arrivals
+	p.cache = newBatcher(base, p.resolveCached, p.cfg.Window, p.cfg.Window, p.cfg.Size, batchTimeout)
+	p.cache.staged = true
 	p.coalescer = &coalescer{reserve: reserveOf(p.cfg.Iris), fetch: p.fetch, size: p.cfg.Size, base: base, timeout: batchTimeout}
 	return p, nil
 }
@@ -166,7 +173,68 @@ func (p *Profiler) Profile(ctx context.Context, domains []string, force bool) (m
 	for i, d := range domains {
 		keys[i] = lookupKey{domain: d, force: force}
 	}
-	return p.batcher.lookup(ctx, keys)
+	if force {
+		return p.batcher.lookup(ctx, keys)
+	}
+	outs, err := p.cache.outcomes(ctx, keys)
+	if err != nil {
+		arrivalFrom(ctx).Done()
+		return nil, err
+	}
+	answers := make(map[string]Answer, len(keys))
+	var cold []lookupKey
+	for k, o := range outs {
+		switch {
+		case o.err == nil:
+			answers[k.domain] = o.res
+		case errors.Is(o.err, errNotCached):
+			cold = append(cold, k)
+		default:
+			arrivalFrom(ctx).Done()
+			return nil, o.err
+		}
+	}
+	if len(cold) == 0 {
+		arrivalFrom(ctx).Done()
+		return answers, nil
+	}
+	more, err := p.batcher.lookup(ctx, cold)
+	if err != nil {
+		return nil, err
+	}
+	maps.Copy(answers, more)
+	return answers, nil
+}
+
+// errNotCached is the cache stage's outcome for a domain the store has no
+// usable fetch of within the TTL: it goes on to the Iris stage.
+var errNotCached = errors.New("profile: not cached")
+
+// resolveCached answers one batch of the cache stage from the store; the
+// others are errNotCached. Misses are counted by the Iris stage, which
+// reads the cache again.
+func (p *Profiler) resolveCached(ctx context.Context, batch []lookupKey) (map[lookupKey]outcome, error) {
+	domains := make([]string, len(batch))
+	for i, k := range batch {
+		domains[i] = k.domain
+	}
+	cached, err := p.cfg.Store.LatestProfiles(ctx, domains, p.cfg.TTL)
+	if err != nil {
+		return nil, fmt.Errorf("profile cache: %w", err)
+	}
+	now := p.cfg.Now()
+	out := make(map[lookupKey]outcome, len(batch))
+	for _, k := range batch {
+		if sp, ok := cached[k.domain]; ok {
+			if a, err := p.fromStore(sp, now); err == nil {
+				out[k] = outcome{res: a}
+				p.cacheLookup(true, a.Age)
+				continue
+			} // an unusable cache row: the Iris stage asks Iris again
+		}
+		out[k] = outcome{err: errNotCached}
+	}
+	return out, nil
 }
 
 // One returns the profile of one domain (a normalised ASCII name).
@@ -184,6 +252,7 @@ func (p *Profiler) One(ctx context.Context, domain string, force bool) (Answer, 
 
 // Close waits for the batches and Iris requests in flight.
 func (p *Profiler) Close() {
+	p.cache.wait()
 	p.batcher.wait()
 	p.coalescer.wait()
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/irisflow/irisflow/pkg/iris"
 	"github.com/irisflow/irisflow/pkg/profile"
 	"github.com/irisflow/irisflow/pkg/store"
+	"github.com/irisflow/irisflow/pkg/testenv"
 	irissim "github.com/irisflow/irisflow/sim/iris"
 )
 
@@ -222,5 +223,51 @@ func TestNewRequiresStoreAndIris(t *testing.T) {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not say %q", err, want)
 		}
+	}
+}
+
+// A warm lookup is answered from the cache stage within its window, never
+// held by an Iris-stage batch that waits for the messages on their way to
+// fill: at a steady moderate rate some message is always on its way, and a
+// single-stage batcher made every warm answer wait for the batch to fill
+// (p50 275 ms at 200/s, docs/benchmarks.md). Here a message is on its way
+// and never arrives, a cold lookup holds an Iris-stage batch open for it
+// (MaxWait an hour), and the warm lookup must still be answered.
+func TestWarmLookupDoesNotWaitForAColdBatch(t *testing.T) {
+	t.Parallel()
+	var coming profile.Arrivals
+	h := setup(t, irissim.Config{Universe: 10, Seed: 3}, func(c *profile.Config) {
+		c.Arrivals = &coming
+		c.MaxWait = time.Hour
+	})
+	warm, cold := h.sim.Domains()[0], h.sim.Domains()[1]
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if _, err := h.p.One(ctx, warm, false); err != nil { // now cached
+		t.Fatal(err)
+	}
+	_, never := coming.Start(context.Background()) // on its way, for ever
+	defer never.End()
+
+	coldCtx, stopCold := context.WithCancel(ctx)
+	defer stopCold()
+	coldDone := make(chan error, 1)
+	go func() { _, err := h.p.One(coldCtx, cold, false); coldDone <- err }()
+	testenv.Eventually(t, "the cold lookup in an open Iris-stage batch", func() bool { return h.p.Waiting() > 0 })
+
+	a, err := h.p.One(ctx, warm, false)
+	if err != nil {
+		t.Fatalf("warm lookup while a cold batch waits: %v", err)
+	}
+	if !a.Cached || a.Domain != warm {
+		t.Errorf("warm lookup: cached=%v domain=%s, want the cached %s", a.Cached, a.Domain, warm)
+	}
+	select {
+	case err := <-coldDone:
+		t.Fatalf("the cold lookup ended (%v) while its batch should still wait", err)
+	default:
+	}
+	if got := h.sim.Counters().Requests; got != 1 {
+		t.Errorf("%d Iris requests, want 1 (the first, cold, lookup of %s)", got, warm)
 	}
 }
