@@ -14,6 +14,16 @@ type Limiter interface {
 	Pause(ctx context.Context, d time.Duration) error // every replica sends nothing for d (Iris said 503)
 }
 
+// A Yielder is a Limiter shared by callers whose requests carry different
+// loads (the enrichers of every replica, each with its own Iris request
+// being filled). WaitYielding is Wait for a request that partial reports is
+// not full: while the budget has no token, it lets callers with full
+// requests take the next tokens first, a bounded number of times, so that
+// the budget is spent on full requests while any replica has one.
+type Yielder interface {
+	WaitYielding(ctx context.Context, partial func() bool) error
+}
+
 // Unlimited is a Limiter that never waits and ignores pauses; the client
 // still backs off between retries on its own.
 var Unlimited Limiter = unlimited{}

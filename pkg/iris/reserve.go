@@ -17,9 +17,15 @@ type reservationKey struct{}
 // (its first attempt; retries wait as usual) takes no other token. A caller
 // decides what to send only once the token is held — the profiler gathers
 // more domains into the request while Reserve waits. A grant never used is
-// a token spent.
-func (c *Client) Reserve(ctx context.Context) (context.Context, error) {
-	if err := c.cfg.Limiter.Wait(ctx); err != nil {
+// a token spent. partial, if not nil, reports whether the request is still
+// less than full: a Limiter that is a Yielder then lets full requests
+// (of other replicas) go first.
+func (c *Client) Reserve(ctx context.Context, partial func() bool) (context.Context, error) {
+	wait := c.cfg.Limiter.Wait
+	if y, ok := c.cfg.Limiter.(Yielder); ok && partial != nil {
+		wait = func(ctx context.Context) error { return y.WaitYielding(ctx, partial) }
+	}
+	if err := wait(ctx); err != nil {
 		return ctx, ctxError("", err, nil)
 	}
 	return context.WithValue(ctx, reservationKey{}, &reservation{}), nil

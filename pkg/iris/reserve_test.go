@@ -23,7 +23,7 @@ func TestReserveTakesTheFirstAttemptsToken(t *testing.T) {
 	})
 	lim := &recordingLimiter{}
 	c := f.client(t, func(cfg *iris.Config) { cfg.Limiter = lim })
-	ctx, err := c.Reserve(t.Context())
+	ctx, err := c.Reserve(t.Context(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +52,7 @@ func TestReserveCancelled(t *testing.T) {
 	c := f.client(t)
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	_, err := c.Reserve(ctx)
+	_, err := c.Reserve(ctx, nil)
 	var e *iris.Error
 	if !errors.As(err, &e) || e.Kind != iris.KindCanceled || !errors.Is(err, context.Canceled) {
 		t.Fatalf("reserve on a cancelled context: %v, want a KindCanceled error", err)

@@ -184,8 +184,24 @@ type quotaMeter struct {
 }
 
 func (q quotaMeter) Wait(ctx context.Context) error {
+	return q.meter(func() error { return q.l.Wait(ctx) })
+}
+
+// WaitYielding is the wrapped limiter's (iris.Yielder), or its Wait when it
+// has none.
+func (q quotaMeter) WaitYielding(ctx context.Context, partial func() bool) error {
+	y, ok := q.l.(interface {
+		WaitYielding(ctx context.Context, partial func() bool) error
+	})
+	if !ok {
+		return q.Wait(ctx)
+	}
+	return q.meter(func() error { return y.WaitYielding(ctx, partial) })
+}
+
+func (q quotaMeter) meter(wait func() error) error {
 	start := time.Now()
-	err := q.l.Wait(ctx)
+	err := wait()
 	q.m.quotaWait.Observe(time.Since(start).Seconds())
 	if err == nil {
 		q.m.quotaTaken.Inc()

@@ -122,3 +122,45 @@ func TestRoute(t *testing.T) {
 		}
 	}
 }
+
+// yieldingLimiter is a fakeLimiter that is also an iris.Yielder.
+type yieldingLimiter struct {
+	fakeLimiter
+	partials *int
+}
+
+func (y yieldingLimiter) WaitYielding(_ context.Context, partial func() bool) error {
+	if partial() {
+		*y.partials++
+	}
+	return y.err
+}
+
+// The metered quota keeps the wrapped limiter's yielding (iris.Yielder)
+// and counts its tokens; over a limiter without it, it is Wait.
+func TestQuotaKeepsYielding(t *testing.T) {
+	t.Parallel()
+	m := obs.NewMetrics("1")
+	var partials int
+	q := m.Quota(yieldingLimiter{partials: &partials})
+	y, ok := q.(interface {
+		WaitYielding(context.Context, func() bool) error
+	})
+	if !ok {
+		t.Fatal("the metered quota is not a Yielder")
+	}
+	if err := y.WaitYielding(t.Context(), func() bool { return true }); err != nil || partials != 1 {
+		t.Fatalf("WaitYielding: %v, %d partial calls reached the limiter, want 1", err, partials)
+	}
+	plain := m.Quota(fakeLimiter{err: errors.New("no token")}).(interface {
+		WaitYielding(context.Context, func() bool) error
+	})
+	if err := plain.WaitYielding(t.Context(), func() bool { return true }); err == nil {
+		t.Fatal("over a plain limiter WaitYielding did not Wait")
+	}
+	srv := httptest.NewServer(obs.Handler(obs.NewReadiness(), m.Registry()))
+	t.Cleanup(srv.Close)
+	if got := testenv.MetricValue(t, testenv.Scrape(t, srv.URL+"/metrics"), "irisflow_iris_quota_tokens_taken_total"); got != 1 {
+		t.Errorf("tokens taken %v, want 1", got)
+	}
+}

@@ -14,7 +14,7 @@ import (
 // it. An Investigator that is also a Reserver gets its cold domains
 // coalesced (see coalescer); any other is asked batch by batch.
 type Reserver interface {
-	Reserve(ctx context.Context) (context.Context, error)
+	Reserve(ctx context.Context, partial func() bool) (context.Context, error)
 }
 
 // coalescer gathers the cold domains of concurrently resolving batches into
@@ -29,7 +29,9 @@ type Reserver interface {
 // one bulk write and answered under its own context, so a batch giving up
 // does not fail the others sharing it.
 type coalescer struct {
-	reserve func(ctx context.Context) (context.Context, error)
+	// reserve waits for the token of a request; partial reports whether
+	// the request is still less than full (see iris.Yielder).
+	reserve func(ctx context.Context, partial func() bool) (context.Context, error)
 	// fetch looks a request's domains up in Iris and saves the answers.
 	fetch   func(ctx context.Context, domains []string) (map[string]*iris.Result, map[string]error, error)
 	size    int
@@ -127,7 +129,11 @@ func (c *coalescer) dispatch() {
 		}
 		head := c.queue[0]
 		c.mu.Unlock()
-		rctx, err := c.reserve(head.ctx)
+		rctx, err := c.reserve(head.ctx, func() bool {
+			c.mu.Lock()
+			defer c.mu.Unlock()
+			return len(head.domains) < c.size
+		})
 		c.mu.Lock()
 		c.queue = c.queue[1:] // head is still first: only dispatch removes
 		domains := head.domains

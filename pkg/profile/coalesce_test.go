@@ -90,6 +90,52 @@ func TestColdBatchesShareFullRequestsUnderQuota(t *testing.T) {
 	}
 }
 
+// yieldingLimiter is a tokenLimiter that is also an iris.Yielder, handing
+// each WaitYielding's partial to the test.
+type yieldingLimiter struct {
+	*tokenLimiter
+	partials chan func() bool
+}
+
+func (l yieldingLimiter) WaitYielding(ctx context.Context, partial func() bool) error {
+	l.partials <- partial
+	return l.Wait(ctx)
+}
+
+// TestRequestWaitsForTokenAsPartialUntilFull: the request waiting for a
+// token tells a shared quota (iris.Yielder) whether it is still partial,
+// as of now: partial with 10 domains, full once 100 have joined it.
+func TestRequestWaitsForTokenAsPartialUntilFull(t *testing.T) {
+	t.Parallel()
+	lim := yieldingLimiter{tokenLimiter: newTokenLimiter(), partials: make(chan func() bool, 10)}
+	h := setupLimited(t, irissim.Config{Universe: 200, Seed: 5}, lim, shortBatches)
+	domains := h.sim.Domains()[:100]
+	var wg sync.WaitGroup
+	profile := func(group []string) {
+		wg.Go(func() {
+			if _, err := h.p.Profile(context.Background(), group, false); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	profile(domains[:10])
+	testenv.Eventually(t, "10 domains queued for a token", func() bool { return h.p.Queued() == 10 })
+	partial := <-lim.partials
+	if !partial() {
+		t.Error("a request of 10 domains waits for its token as full")
+	}
+	profile(domains[10:])
+	testenv.Eventually(t, "100 domains queued for a token", func() bool { return h.p.Queued() == 100 })
+	if partial() {
+		t.Error("a request of 100 domains waits for its token as partial")
+	}
+	lim.grant(1)
+	wg.Wait()
+	if c := h.sim.Counters(); c.Requests != 1 || c.Domains != 100 {
+		t.Errorf("%d Iris requests for %d domains, want 1 for 100", c.Requests, c.Domains)
+	}
+}
+
 // TestWarmAnsweredWhileColdWaitsForToken: a cached domain is answered while
 // a cold lookup waits for the quota.
 func TestWarmAnsweredWhileColdWaitsForToken(t *testing.T) {

@@ -158,11 +158,11 @@ func New(base context.Context, cfg Config) (*Profiler, error) {
 
 // reserveOf is inv's Reserve, or none (each request waits for its own token
 // in inv) when inv is not a Reserver.
-func reserveOf(inv Investigator) func(context.Context) (context.Context, error) {
+func reserveOf(inv Investigator) func(context.Context, func() bool) (context.Context, error) {
 	if r, ok := inv.(Reserver); ok {
 		return r.Reserve
 	}
-	return func(ctx context.Context) (context.Context, error) { return ctx, ctx.Err() }
+	return func(ctx context.Context, _ func() bool) (context.Context, error) { return ctx, ctx.Err() }
 }
 
 // Profile returns the profile of each of domains (normalised ASCII names),

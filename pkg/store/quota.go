@@ -154,7 +154,25 @@ func (q *Quota) Take(ctx context.Context) (time.Duration, error) {
 // replicas asking at the same instant are served one by one by the row
 // lock — and a longer wait is slept in steps of MaxSleep plus up to 10%
 // jitter, so replicas spread out.
-func (q *Quota) Wait(ctx context.Context) error {
+func (q *Quota) Wait(ctx context.Context) error { return q.WaitYielding(ctx, nil) }
+
+// maxYields bounds how many tokens a partial request lets go by
+// (WaitYielding): it waits at most that many token spacings longer than it
+// would have.
+const maxYields = 3
+
+// WaitYielding is Wait for a request that partial reports is not full yet
+// (iris.Yielder). While it is partial and the next token is due within
+// MaxSleep, it asks for that token a quarter of a token's spacing after it
+// is due, so that a replica with a full request, asking when it is due,
+// takes it; at most maxYields times, and when no full request took the
+// token it takes it then. A shared budget is so spent on full requests
+// while any replica holds one — the FN consumer spreads the domains
+// unevenly, and without this the replicas take turns whatever each holds.
+// A nil partial is Wait.
+func (q *Quota) WaitYielding(ctx context.Context, partial func() bool) error {
+	lag := time.Minute / time.Duration(q.cfg.PerMinute) / 4
+	yields := 0
 	for {
 		wait, err := q.Take(ctx)
 		if err != nil {
@@ -167,8 +185,12 @@ func (q *Quota) Wait(ctx context.Context) error {
 			return fmt.Errorf("store: quota %s: next request in %s: %w", q.cfg.Name, wait.Round(time.Second), ErrQuotaExhausted)
 		}
 		sleep := wait
-		if wait > q.cfg.MaxSleep {
+		switch {
+		case wait > q.cfg.MaxSleep:
 			sleep = q.cfg.MaxSleep + time.Duration(rand.Int64N(int64(q.cfg.MaxSleep)/10+1))
+		case partial != nil && yields < maxYields && partial():
+			yields++
+			sleep += lag
 		}
 		t := time.NewTimer(sleep)
 		select {

@@ -125,6 +125,51 @@ func TestQuotaSharedByReplicas(t *testing.T) {
 	}
 }
 
+// TestQuotaPartialRequestsYield: under quota pressure, a replica whose
+// request is partial (iris.Yielder) lets the next token go to a replica
+// with a full request, even one asking 100 ms after the token is due, and
+// takes a later one.
+func TestQuotaPartialRequestsYield(t *testing.T) {
+	t.Parallel()
+	url := testenv.Postgres(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	open := func() *store.Store {
+		s, err := store.Open(ctx, url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(s.Close)
+		return s
+	}
+	var _ iris.Yielder = (*store.Quota)(nil)
+	cfg := store.QuotaConfig{Name: "yield", PerMinute: 60} // a token a second; a partial request asks 250 ms late
+	full, partial := newQuota(t, ctx, open(), cfg), newQuota(t, ctx, open(), cfg)
+	take(t, ctx, full) // drain the bucket: from now on every token is waited for
+
+	partialErr := make(chan error, 1)
+	go func() { partialErr <- partial.WaitYielding(ctx, func() bool { return true }) }()
+	due := take(t, ctx, full)
+	if due == 0 {
+		t.Fatal("the drained bucket gave a token")
+	}
+	// The scenario, not a wait for a condition: the full replica asks
+	// 100 ms after the token is due, the partial one has been waiting
+	// since before.
+	time.Sleep(due + 100*time.Millisecond)
+	if w := take(t, ctx, full); w != 0 {
+		t.Fatalf("the full request asked 100 ms after the token was due and must wait %v: the partial request took it", w)
+	}
+	select {
+	case err := <-partialErr:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-ctx.Done():
+		t.Fatal("the partial request never got a token")
+	}
+}
+
 func TestQuotaPause(t *testing.T) {
 	t.Parallel()
 	s, ctx := setup(t)
