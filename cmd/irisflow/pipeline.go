@@ -51,16 +51,10 @@ func (p *pipeline) Run(ctx context.Context) error {
 // services are the configured services, consumers before the bridge that
 // feeds them.
 func services(cfg *config.Config, d *deps.Deps) []deps.Service {
-	all := []deps.Service{
-		{Name: config.ServiceWriter, Run: func(ctx context.Context) error { return writer.Run(ctx, writer.FromConfig(cfg, d)) }},
-		{Name: config.ServicePivoter, Run: func(ctx context.Context) error { return pivoter.Run(ctx, pivoter.FromConfig(cfg, d)) }},
-		{Name: config.ServiceEnricher, Run: func(ctx context.Context) error { return enricher.Run(ctx, enricher.FromConfig(cfg, d)) }},
-		{Name: config.ServiceBridge, Run: func(ctx context.Context) error { return bridge.Run(ctx, bridge.FromConfig(cfg, d)) }},
-	}
 	var out []deps.Service
-	for _, s := range all {
+	for _, s := range []deps.ServiceDef{writer.Service, pivoter.Service, enricher.Service, bridge.Service} {
 		if cfg.Runs(s.Name) {
-			out = append(out, s)
+			out = append(out, s.On(cfg, d))
 		}
 	}
 	return out

@@ -45,11 +45,11 @@ func TestStandaloneRunsOneServiceFromTheEnvironment(t *testing.T) {
 	log := slog.New(slog.NewTextHandler(&logs, nil))
 	var got *config.Config
 	var gotDeps *deps.Deps
-	err := deps.Standalone(context.Background(), log, config.ServiceEnricher, "1.2.3", func(k string) string { return env[k] },
-		func(_ context.Context, cfg *config.Config, d *deps.Deps) error {
-			got, gotDeps = cfg, d
-			return nil
-		})
+	enricher := deps.ServiceDef{Name: config.ServiceEnricher, Run: func(_ context.Context, cfg *config.Config, d *deps.Deps) error {
+		got, gotDeps = cfg, d
+		return nil
+	}}
+	err := deps.Standalone(context.Background(), log, enricher, "1.2.3", func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,16 +68,17 @@ func TestStandaloneRunsOneServiceFromTheEnvironment(t *testing.T) {
 func TestStandaloneReportsConfigurationErrors(t *testing.T) {
 	t.Parallel()
 	ran := false
-	err := deps.Standalone(context.Background(), quiet(), config.ServiceWriter, "dev", func(string) string { return "" },
-		func(context.Context, *config.Config, *deps.Deps) error { ran = true; return nil })
+	writer := deps.ServiceDef{Name: config.ServiceWriter, Run: func(context.Context, *config.Config, *deps.Deps) error { ran = true; return nil }}
+	err := deps.Standalone(context.Background(), quiet(), writer, "dev", func(string) string { return "" })
 	if err == nil || !strings.Contains(err.Error(), "IRISFLOW_RESILIENT_URL") || ran {
 		t.Fatalf("err = %v (ran %v), want the configuration error and no service", err, ran)
 	}
 }
 
-// RunService runs the service on the Config its FromConfig makes of the
-// configuration and the connections, and returns what its Run returns.
-func TestRunService(t *testing.T) {
+// Define's service runs on the Config its FromConfig makes of the
+// configuration and the connections, under its name, and returns what its
+// Run returns.
+func TestDefine(t *testing.T) {
 	t.Parallel()
 	cfg, d := &config.Config{}, &deps.Deps{Version: "9.9.9"}
 	type serviceConfig struct {
@@ -86,11 +87,15 @@ func TestRunService(t *testing.T) {
 	}
 	errStopped := errors.New("stopped")
 	var got serviceConfig
-	run := deps.RunService(
+	def := deps.Define("probe",
 		func(c *config.Config, d *deps.Deps) serviceConfig { return serviceConfig{c, d} },
 		func(ctx context.Context, c serviceConfig) error { got = c; return errStopped })
-	if err := run(context.Background(), cfg, d); !errors.Is(err, errStopped) {
-		t.Errorf("RunFunc returned %v, want Run's error", err)
+	s := def.On(cfg, d)
+	if s.Name != "probe" {
+		t.Errorf("service name %q, want probe", s.Name)
+	}
+	if err := s.Run(context.Background()); !errors.Is(err, errStopped) {
+		t.Errorf("Run returned %v, want the service's error", err)
 	}
 	if got.cfg != cfg || got.d != d {
 		t.Errorf("Run got %+v, want FromConfig of the configuration and the connections", got)

@@ -28,3 +28,7 @@ func FromConfig(cfg *config.Config, d *deps.Deps) Config {
 	}
 	return c
 }
+
+// Service is the bridge for pkg/deps: cmd/bridge runs it alone (Service.Main),
+// irisflow run with the other configured services (Service.On).
+var Service = deps.Define(config.ServiceBridge, FromConfig, Run)

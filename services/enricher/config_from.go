@@ -32,3 +32,7 @@ func PlaybookFromConfig(p config.Playbook) PlaybookConfig {
 		PivotTypes: p.PivotTypes, PivotThreshold: p.PivotThreshold, PivotMaxDepth: p.MaxDepth,
 	}
 }
+
+// Service is the enricher for pkg/deps: cmd/enricher runs it alone (Service.Main),
+// irisflow run with the other configured services (Service.On).
+var Service = deps.Define(config.ServiceEnricher, FromConfig, Run)

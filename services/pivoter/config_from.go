@@ -23,3 +23,7 @@ func FromConfig(cfg *config.Config, d *deps.Deps) Config {
 	}
 	return c
 }
+
+// Service is the pivoter for pkg/deps: cmd/pivoter runs it alone (Service.Main),
+// irisflow run with the other configured services (Service.On).
+var Service = deps.Define(config.ServicePivoter, FromConfig, Run)

@@ -13,8 +13,9 @@ import (
 	"github.com/irisflow/irisflow/pkg/work"
 )
 
-// Service is the name of this service in logs, dead letters and readiness.
-const Service = "pivoter"
+// ReadinessComponent is the name of this service in logs, dead letters and
+// readiness.
+const ReadinessComponent = "pivoter"
 
 // pivoter holds what its workers (pkg/work) share.
 type pivoter struct {
@@ -53,9 +54,9 @@ func newPivoter(cfg Config) (*pivoter, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &pivoter{cfg: cfg, log: cfg.Logger.With("service", Service)}
+	p := &pivoter{cfg: cfg, log: cfg.Logger.With("service", ReadinessComponent)}
 	p.workers = work.New(work.Config{
-		Service: Service, JS: cfg.JS, Consumer: flow.PivoterConsumer,
+		Service: ReadinessComponent, JS: cfg.JS, Consumer: flow.PivoterConsumer,
 		Concurrency: cfg.Concurrency, Grace: cfg.Grace, Quota: cfg.Quota, Ready: cfg.Ready,
 		Version: cfg.Version, Now: cfg.Now, Observer: cfg.Observer, Logger: cfg.Logger,
 	})

@@ -16,3 +16,7 @@ func FromConfig(cfg *config.Config, d *deps.Deps) Config {
 		Ready:             d.Ready, Metrics: d.Metrics, Logger: d.Log,
 	}
 }
+
+// Service is the writer for pkg/deps: cmd/writer runs it alone (Service.Main),
+// irisflow run with the other configured services (Service.On).
+var Service = deps.Define(config.ServiceWriter, FromConfig, Run)

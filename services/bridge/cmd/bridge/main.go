@@ -13,14 +13,10 @@ package main
 import (
 	"os"
 
-	"github.com/irisflow/irisflow/pkg/config"
-	"github.com/irisflow/irisflow/pkg/deps"
 	"github.com/irisflow/irisflow/services/bridge"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
 var version = "dev"
 
-func main() {
-	os.Exit(deps.Main(config.ServiceBridge, version, deps.RunService(bridge.FromConfig, bridge.Run)))
-}
+func main() { os.Exit(bridge.Service.Main(version)) }

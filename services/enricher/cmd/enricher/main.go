@@ -12,14 +12,10 @@ package main
 import (
 	"os"
 
-	"github.com/irisflow/irisflow/pkg/config"
-	"github.com/irisflow/irisflow/pkg/deps"
 	"github.com/irisflow/irisflow/services/enricher"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
 var version = "dev"
 
-func main() {
-	os.Exit(deps.Main(config.ServiceEnricher, version, deps.RunService(enricher.FromConfig, enricher.Run)))
-}
+func main() { os.Exit(enricher.Service.Main(version)) }

@@ -12,14 +12,10 @@ package main
 import (
 	"os"
 
-	"github.com/irisflow/irisflow/pkg/config"
-	"github.com/irisflow/irisflow/pkg/deps"
 	"github.com/irisflow/irisflow/services/pivoter"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
 var version = "dev"
 
-func main() {
-	os.Exit(deps.Main(config.ServicePivoter, version, deps.RunService(pivoter.FromConfig, pivoter.Run)))
-}
+func main() { os.Exit(pivoter.Service.Main(version)) }
