@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/irisflow/irisflow/pkg/config"
-	"github.com/irisflow/irisflow/pkg/deps"
 	"github.com/irisflow/irisflow/pkg/deps/depstest"
 )
 
@@ -20,12 +19,7 @@ func TestFromConfig(t *testing.T) {
 		"IRISFLOW_RESILIENT_API_KEY_SECRET": "very-secret-value",
 		"IRISFLOW_RESILIENT_CAFILE":         "soar.pem",
 	}
-	passed := func(t *testing.T, c Config, d *deps.Deps) {
-		if c.Logger != d.Log {
-			t.Error("logger not passed")
-		}
-	}
-	depstest.FromConfig(t, config.ServiceBridge, FromConfig, passed,
+	depstest.FromConfig(t, config.ServiceBridge, FromConfig,
 		depstest.Case[Config]{Name: "environment", Env: base, Check: func(t *testing.T, c Config) {
 			if c.StompURL != "stomp+ssl://soar.example.com:65001" || c.Login != "key-id-123456" || c.Passcode != "very-secret-value" {
 				t.Errorf("connection %+v", c)

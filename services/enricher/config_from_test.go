@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/irisflow/irisflow/pkg/config"
-	"github.com/irisflow/irisflow/pkg/deps"
 	"github.com/irisflow/irisflow/pkg/deps/depstest"
 )
 
@@ -14,12 +13,7 @@ func TestFromConfig(t *testing.T) {
 	t.Parallel()
 	client := depstest.IrisClient(t)
 	yaml := "enricher:\n  batch_window: 40ms\n  concurrency: 64\norgs:\n  202:\n    automatic: false\n    risk_threshold: 70\n"
-	passed := func(t *testing.T, c Config, d *deps.Deps) {
-		if c.Ready != d.Ready || c.Logger != d.Log || c.Version != depstest.Version {
-			t.Errorf("deps not passed: %+v", c)
-		}
-	}
-	depstest.FromConfig(t, config.ServiceEnricher, FromConfig, passed,
+	depstest.FromConfig(t, config.ServiceEnricher, FromConfig,
 		depstest.Case[Config]{Name: "defaults", Env: depstest.IrisEnv(), Iris: client, Check: func(t *testing.T, c Config) {
 			if c.CacheTTL != 24*time.Hour || c.BatchWindow != 25*time.Millisecond || c.Concurrency != 1000 {
 				t.Errorf("tuning %v %v %d", c.CacheTTL, c.BatchWindow, c.Concurrency)
