@@ -81,13 +81,8 @@ func TestPipeline300ColdDomainsThroughSTOMP(t *testing.T) {
 		}
 		invs = append(invs, inv.CorrelationID)
 	}
-	fn, err := env.pipeline.js.Stream(ctx, flow.StreamFN)
-	if err != nil {
-		t.Fatal(err)
-	}
 	testenv.Eventually(t, "the burst to wait in FN", func() bool {
-		info, err := fn.Info(ctx)
-		return err == nil && info.State.Msgs == cold
+		return testenv.StreamMsgs(t, env.pipeline.js, flow.StreamFN) == cold
 	})
 
 	// The enricher starts and finds the burst.

@@ -205,14 +205,7 @@ func TestConsumeReturnsErrorWhenConsumerDeleted(t *testing.T) {
 	if err := js.DeleteConsumer(ctx, flow.StreamFN, flow.ConsumerEnricher); err != nil {
 		t.Fatal(err)
 	}
-	select {
-	case err := <-done:
-		if !errors.Is(err, flow.ErrConsumeStopped) {
-			t.Fatalf("Consume returned %v, want ErrConsumeStopped", err)
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("Consume kept running after its consumer was deleted")
-	}
+	testenv.Returns(t, done, flow.ErrConsumeStopped, "Consume, its consumer deleted,")
 	if ctx.Err() != nil {
 		t.Fatal("the context ended: the test proves nothing")
 	}

@@ -1,6 +1,7 @@
 package testenv
 
 import (
+	"errors"
 	"testing"
 	"time"
 )
@@ -38,4 +39,19 @@ func Within(within time.Duration, cond func() bool) bool {
 		time.Sleep(pollInterval) // the polling interval, not a wait for an event
 	}
 	return true
+}
+
+// Returns waits up to Wait for done to deliver the error a run returned,
+// and fails the test unless it is want (errors.Is; nil for a clean end).
+// what names the run, e.g. "the writer after its consumer was deleted".
+func Returns(t testing.TB, done <-chan error, want error, what string) {
+	t.Helper()
+	select {
+	case err := <-done:
+		if !errors.Is(err, want) {
+			t.Fatalf("%s returned %v, want %v", what, err, want)
+		}
+	case <-time.After(Wait):
+		t.Fatalf("%s kept running after %v", what, Wait)
+	}
 }

@@ -19,14 +19,7 @@ func ReadStream[T any](t testing.TB, js jetstream.JetStream, stream, filter stri
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	s, err := js.Stream(ctx, stream)
-	if err != nil {
-		t.Fatalf("testenv: stream %s: %v", stream, err)
-	}
-	info, err := s.Info(ctx)
-	if err != nil {
-		t.Fatalf("testenv: stream %s: %v", stream, err)
-	}
+	s, info := streamInfo(t, ctx, js, stream)
 	var out []T
 	for seq := info.State.FirstSeq; info.State.Msgs > 0 && seq <= info.State.LastSeq; seq++ {
 		m, err := s.GetMsg(ctx, seq)
@@ -46,6 +39,29 @@ func ReadStream[T any](t testing.TB, js jetstream.JetStream, stream, filter stri
 		out = append(out, v)
 	}
 	return out
+}
+
+// StreamMsgs is how many messages stream holds now (for a work-queue
+// stream: not yet acknowledged).
+func StreamMsgs(t testing.TB, js jetstream.JetStream, stream string) uint64 {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, info := streamInfo(t, ctx, js, stream)
+	return info.State.Msgs
+}
+
+func streamInfo(t testing.TB, ctx context.Context, js jetstream.JetStream, stream string) (jetstream.Stream, *jetstream.StreamInfo) {
+	t.Helper()
+	s, err := js.Stream(ctx, stream)
+	if err != nil {
+		t.Fatalf("testenv: stream %s: %v", stream, err)
+	}
+	info, err := s.Info(ctx)
+	if err != nil {
+		t.Fatalf("testenv: stream %s: %v", stream, err)
+	}
+	return s, info
 }
 
 // subjectMatches reports whether subject matches the NATS subject filter

@@ -3,7 +3,6 @@ package bridge
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -33,14 +32,7 @@ func TestBridgeReplyConsumerDeletedFailsRun(t *testing.T) {
 	if err := e.js.DeleteConsumer(ctx, flow.StreamReplies, flow.ConsumerBridge); err != nil {
 		t.Fatal(err)
 	}
-	select {
-	case err := <-done:
-		if !errors.Is(err, flow.ErrConsumeStopped) {
-			t.Fatalf("run returned %v, want flow.ErrConsumeStopped", err)
-		}
-	case <-time.After(testenv.Wait):
-		t.Fatal("the bridge kept running after its reply consumer was deleted")
-	}
+	testenv.Returns(t, done, flow.ErrConsumeStopped, "the bridge, its reply consumer deleted,")
 	if ok, st := ready.Ready(); ok {
 		t.Fatalf("bridge still ready after its replies stopped: %v", st)
 	}

@@ -212,12 +212,7 @@ func TestAutomaticPlaybook(t *testing.T) {
 	}
 	dlq := h.collect(flow.StreamDLQ, "dlq.>", "test-dlq")
 	testenv.EventuallyWithin(t, waitBound, "redelivered action handled", func() bool {
-		info, err := h.js.Stream(context.Background(), flow.StreamFN)
-		if err != nil {
-			return false
-		}
-		st, err := info.Info(context.Background())
-		return err == nil && st.State.Msgs <= 0
+		return testenv.StreamMsgs(t, h.js, flow.StreamFN) == 0
 	})
 	writes.None(time.Second)
 	dlq.None(100 * time.Millisecond)

@@ -102,17 +102,7 @@ func (e *env) republish(t testing.TB, cmd *flow.WriteCommand, msgID string) {
 // terminated every message of WRITES.
 func (e *env) drained(t testing.TB) bool {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	s, err := e.js.Stream(ctx, flow.StreamWrites)
-	if err != nil {
-		t.Fatal(err)
-	}
-	info, err := s.Info(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return info.State.Msgs == 0
+	return testenv.StreamMsgs(t, e.js, flow.StreamWrites) == 0
 }
 
 // ledger returns the ledger entry of id.

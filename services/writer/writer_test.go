@@ -396,14 +396,7 @@ func TestWriterConsumerDeletedFailsRun(t *testing.T) {
 	if err := e.js.DeleteConsumer(ctx, flow.StreamWrites, flow.ConsumerWriter); err != nil {
 		t.Fatal(err)
 	}
-	select {
-	case err := <-done:
-		if !errors.Is(err, flow.ErrConsumeStopped) {
-			t.Fatalf("Run returned %v, want flow.ErrConsumeStopped", err)
-		}
-	case <-time.After(testenv.Wait):
-		t.Fatal("the writer kept running after its consumer was deleted")
-	}
+	testenv.Returns(t, done, flow.ErrConsumeStopped, "the writer, its consumer deleted,")
 	if ok, _ := e.ready.Ready(); ok {
 		t.Fatal("writer still ready after it stopped consuming")
 	}
