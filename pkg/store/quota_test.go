@@ -80,12 +80,14 @@ func TestQuotaDefaultBurstIsOne(t *testing.T) {
 	}
 }
 
-func TestQuotaSharedByReplicas(t *testing.T) {
-	t.Parallel()
+// replicaStores returns a context for the test and a func opening another
+// Store (its own pool, as another process would have) on one database.
+func replicaStores(t *testing.T) (context.Context, func() *store.Store) {
+	t.Helper()
 	url := testenv.Postgres(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	open := func() *store.Store {
+	t.Cleanup(cancel)
+	return ctx, func() *store.Store {
 		s, err := store.Open(ctx, url)
 		if err != nil {
 			t.Fatal(err)
@@ -93,6 +95,11 @@ func TestQuotaSharedByReplicas(t *testing.T) {
 		t.Cleanup(s.Close)
 		return s
 	}
+}
+
+func TestQuotaSharedByReplicas(t *testing.T) {
+	t.Parallel()
+	ctx, open := replicaStores(t)
 	// Two stores (two pools, as two processes would have), 1 token/min
 	// refill so the test cannot earn a token while it runs.
 	cfg := store.QuotaConfig{PerMinute: 1, Burst: 40}
@@ -131,17 +138,7 @@ func TestQuotaSharedByReplicas(t *testing.T) {
 // takes a later one.
 func TestQuotaPartialRequestsYield(t *testing.T) {
 	t.Parallel()
-	url := testenv.Postgres(t)
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	open := func() *store.Store {
-		s, err := store.Open(ctx, url)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(s.Close)
-		return s
-	}
+	ctx, open := replicaStores(t)
 	var _ iris.Yielder = (*store.Quota)(nil)
 	cfg := store.QuotaConfig{Name: "yield", PerMinute: 60} // a token a second; a partial request asks 250 ms late
 	full, partial := newQuota(t, ctx, open(), cfg), newQuota(t, ctx, open(), cfg)
