@@ -29,6 +29,16 @@ func TestBridgeReplyConsumerDeletedFailsRun(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- b.run(ctx) }()
 	waitFor(t, "the bridge ready", func() bool { ok, _ := ready.Ready(); return ok })
+	// Deleted once the reply consumer pulls (a pull request parked on it):
+	// deleted while Run still ensures it, Run fails on the ensure instead.
+	waitFor(t, "the reply consumer pulling", func() bool {
+		c, err := e.js.Consumer(ctx, flow.StreamReplies, flow.ConsumerBridge)
+		if err != nil {
+			return false
+		}
+		info, err := c.Info(ctx)
+		return err == nil && info.NumWaiting > 0
+	})
 	if err := e.js.DeleteConsumer(ctx, flow.StreamReplies, flow.ConsumerBridge); err != nil {
 		t.Fatal(err)
 	}
