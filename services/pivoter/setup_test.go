@@ -245,18 +245,25 @@ func content(t testing.TB, p *resilient.ResultPayload, v any) {
 }
 
 // waitIdle waits (bounded) until the pivoter consumer has nothing pending
-// or unacknowledged.
+// or unacknowledged and its ack floor has passed the last message in FN
+// now: by the counts alone it was seen idle before the pivoter had a
+// message just published (make test, twice).
 func (e *env) waitIdle(t testing.TB) {
 	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), testenv.Wait)
+	defer cancel()
+	fn, err := e.js.Stream(ctx, flow.StreamFN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := fn.CachedInfo().State.LastSeq // Stream fetched the info just now
 	testenv.Eventually(t, "the pivoter consumer idle", func() bool {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
 		c, err := e.js.Consumer(ctx, flow.StreamFN, flow.ConsumerPivoter)
 		if err != nil {
 			return false
 		}
 		info, err := c.Info(ctx)
-		return err == nil && info.NumPending == 0 && info.NumAckPending == 0 && info.Delivered.Stream > 0
+		return err == nil && info.NumPending == 0 && info.NumAckPending == 0 && info.AckFloor.Stream >= last && last > 0
 	})
 }
 
